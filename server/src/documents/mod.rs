@@ -1,0 +1,9 @@
+//! Open documents: text in ropes, versions, and LSP position math in every encoding.
+
+mod document;
+mod position;
+mod store;
+
+pub use document::{Document, TextChange};
+pub use position::{from_char, to_char, PositionEncoding};
+pub use store::{DocumentSnapshot, DocumentStore};

@@ -1,0 +1,9 @@
+//! Building fill-in-the-middle prompts: templates per model family and token budgets. Pure.
+
+mod budget;
+mod build;
+mod template;
+
+pub use budget::{fit_window, Window};
+pub use build::{build, BuiltPrompt, PromptInput};
+pub use template::{template_by_name, template_for_model, FimTemplate, RepoTokens};
