@@ -11,14 +11,31 @@ pub enum BackendError {
     Timeout { url: String, after: Duration },
     #[error("the model server at {url} rejected the API key (HTTP {status}); set the key in the environment variable named by `backend.api_key_env`")]
     Unauthorized { url: String, status: u16 },
-    #[error("the model server at {url} has no model named '{model}' (HTTP 404); check `backend.model`")]
+    #[error(
+        "the model server at {url} has no model named '{model}' (HTTP 404); check `backend.model`"
+    )]
     ModelNotFound { url: String, model: String },
     #[error("the endpoint {url} does not exist on this server (HTTP 404); check `backend.kind` and `backend.url`")]
     EndpointNotFound { url: String },
     #[error("the model server at {url} is rate-limiting requests (HTTP 429){}", retry_after.map(|d| format!("; retry after {}s", d.as_secs())).unwrap_or_default())]
-    RateLimited { url: String, retry_after: Option<Duration> },
+    RateLimited {
+        url: String,
+        retry_after: Option<Duration>,
+    },
     #[error("the model server at {url} failed (HTTP {status}): {body}")]
-    Server { url: String, status: u16, body: String },
+    Server {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    /// A 4xx other than 401/403/404/429: this request will fail again the same way (for example
+    /// a prompt longer than the server's context), so it is not transient.
+    #[error("the model server at {url} rejected the request (HTTP {status}): {body}; check the `backend` and `prompt` settings")]
+    Rejected {
+        url: String,
+        status: u16,
+        body: String,
+    },
     #[error("the model server at {url} sent a response tandem cannot read: {detail}")]
     BadResponse { url: String, detail: String },
     #[error("invalid backend configuration: {0}")]
@@ -47,6 +64,7 @@ impl BackendError {
             Self::EndpointNotFound { .. } => "endpoint_not_found",
             Self::RateLimited { .. } => "rate_limited",
             Self::Server { .. } => "server_error",
+            Self::Rejected { .. } => "rejected",
             Self::BadResponse { .. } => "bad_response",
             Self::Config(_) => "config",
         }

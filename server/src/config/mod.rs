@@ -1,1 +1,12 @@
-//! TODO
+//! tandem's configuration: the settings, their defaults, and how layers of it are merged.
+
+mod files;
+mod load;
+mod schema;
+
+pub use files::{config_files, read_toml_file};
+pub use load::{resolve, ConfigLayers, ConfigMessage};
+pub use schema::{
+    BackendChoice, BackendSection, CompletionSection, Config, LogSection, ManagedSection,
+    PromptSection,
+};

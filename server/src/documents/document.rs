@@ -2,7 +2,7 @@
 
 use ropey::Rope;
 
-use super::position::PositionEncoding;
+use super::position::{to_char, PositionEncoding};
 
 /// A `didChange` content change in plain data: `range` is `None` for a full replacement,
 /// otherwise ((start line, start col), (end line, end col)) in the negotiated encoding.
@@ -22,9 +22,41 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document as `didOpen` delivers it.
+    pub fn new(uri: &str, language_id: &str, version: i32, text: &str) -> Self {
+        Document {
+            uri: uri.to_owned(),
+            language_id: language_id.to_owned(),
+            version,
+            text: Rope::from_str(text),
+        }
+    }
+
     /// Applies one incremental or full change.
     pub fn apply(&mut self, change: &TextChange, encoding: PositionEncoding) {
-        let _ = (change, encoding);
-        todo!()
+        let Some(((start_line, start_col), (end_line, end_col))) = change.range else {
+            self.text = Rope::from_str(&change.text);
+            return;
+        };
+        // Positions clamp like `to_char`, so a range from a client that lost sync still lands
+        // inside the document instead of panicking the rope.
+        let start = to_char(&self.text, start_line, start_col, encoding);
+        let end = to_char(&self.text, end_line, end_col, encoding);
+        // `to_char` is monotonic, so ordering char indices orders the positions.
+        let (start, end) = if start <= end {
+            (start, end)
+        } else {
+            (end, start)
+        };
+        if start < end {
+            self.text.remove(start..end);
+        }
+        if !change.text.is_empty() {
+            self.text.insert(start, &change.text);
+        }
     }
 }
+
+#[cfg(test)]
+#[path = "document_tests.rs"]
+mod tests;

@@ -3,7 +3,9 @@
 mod document;
 mod position;
 mod store;
+mod uri;
 
 pub use document::{Document, TextChange};
 pub use position::{from_char, to_char, PositionEncoding};
-pub use store::{DocumentSnapshot, DocumentStore};
+pub use store::{DocumentError, DocumentSnapshot, DocumentStore};
+pub use uri::path_from_uri;

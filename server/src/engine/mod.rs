@@ -1,1 +1,23 @@
-//! TODO
+//! The completion engine: the one pipeline that serves the editor, `tandem complete` and
+//! `tandem eval`, plus the state around it (in-flight requests, type-through, cache, health).
+
+mod active;
+mod cache;
+mod engine;
+mod health;
+mod inflight;
+mod pipeline;
+mod prefilter;
+mod request;
+mod type_through;
+mod window;
+
+#[cfg(test)]
+mod tests;
+
+pub use active::ActiveBackend;
+pub use engine::{managed_settings, Engine, EngineError, ProgressSink};
+pub use health::HealthReport;
+pub use prefilter::SkipReason;
+pub use request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};
+pub use window::{CursorWindow, Surroundings};

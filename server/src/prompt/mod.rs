@@ -4,6 +4,9 @@ mod budget;
 mod build;
 mod template;
 
+#[cfg(test)]
+mod real_tokenizer_tests;
+
 pub use budget::{fit_window, Window};
-pub use build::{build, BuiltPrompt, PromptInput};
-pub use template::{template_by_name, template_for_model, FimTemplate, RepoTokens};
+pub use build::{build, comment_marker, BuiltPrompt, PromptInput};
+pub use template::{template_by_name, template_for_model, FimTemplate, RepoTokens, BUILTIN_NAMES};

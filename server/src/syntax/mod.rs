@@ -1,10 +1,13 @@
 //! Language knowledge from tree-sitter grammars and the queries in `queries/<language>/`.
 
+mod indent;
 mod languages;
 mod mode;
+mod window;
 
-pub use languages::{language_for, Language};
-pub use mode::decide_mode;
+pub use indent::{indent_width, leading_whitespace, TAB_WIDTH};
+pub use languages::{language_for, language_named, Language, LANGUAGES};
+pub use mode::{decide_mode, MAX_LINES_IN_BODY, MAX_LINES_NEW_BODY};
 
 /// How much text a completion may produce at this cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,11 @@
+; Definitions and references, for context gathering.
+(function_definition declarator: (function_declarator declarator: (identifier) @name.definition.function))
+(declaration declarator: (function_declarator declarator: (identifier) @name.definition.function))
+(struct_specifier name: (type_identifier) @name.definition.class body: (field_declaration_list))
+(union_specifier name: (type_identifier) @name.definition.class body: (field_declaration_list))
+(enum_specifier name: (type_identifier) @name.definition.type body: (enumerator_list))
+(type_definition declarator: (type_identifier) @name.definition.type)
+(preproc_function_def name: (identifier) @name.definition.macro)
+(preproc_def name: (identifier) @name.definition.macro)
+(call_expression function: (identifier) @name.reference.call)
+(call_expression function: (field_expression field: (field_identifier) @name.reference.call))

@@ -1,0 +1,11 @@
+; Definitions and references, for context gathering.
+(class_declaration name: (identifier) @name.definition.class)
+(record_declaration name: (identifier) @name.definition.class)
+(enum_declaration name: (identifier) @name.definition.type)
+(interface_declaration name: (identifier) @name.definition.interface)
+(method_declaration name: (identifier) @name.definition.method)
+(constructor_declaration name: (identifier) @name.definition.method)
+(method_invocation name: (identifier) @name.reference.call)
+(object_creation_expression type: (type_identifier) @name.reference.class)
+(superclass (type_identifier) @name.reference.implementation)
+(super_interfaces (type_list (type_identifier) @name.reference.implementation))

@@ -1,0 +1,11 @@
+; Definitions and references, for context gathering.
+(function_declaration name: (identifier) @name.definition.function)
+(generator_function_declaration name: (identifier) @name.definition.function)
+(class_declaration name: (identifier) @name.definition.class)
+(method_definition name: (property_identifier) @name.definition.method)
+(variable_declarator name: (identifier) @name.definition.function value: [(arrow_function) (function_expression)])
+(variable_declarator name: (identifier) @name.definition.variable value: [(number) (string) (object) (array) (call_expression) (new_expression)])
+(call_expression function: (identifier) @name.reference.call)
+(call_expression function: (member_expression property: (property_identifier) @name.reference.call))
+(new_expression constructor: (identifier) @name.reference.class)
+(import_specifier name: (identifier) @name.reference.import)

@@ -1,0 +1,11 @@
+//! Harness for the end-to-end tests: a real `tandem serve` process driven over stdio, and a
+//! scripted model server that speaks llama.cpp, OpenAI and Ollama.
+
+pub mod http_wire;
+pub mod lsp_client;
+pub mod lsp_wire;
+pub mod model_apis;
+pub mod scripted_backend;
+pub mod setup;
+pub mod text;
+pub mod wait;
