@@ -170,8 +170,17 @@ pub(crate) async fn read_completion<M: Message>(
         apply_message::<M>(http, url, json, &mut assembly)?;
         return Ok(assembly.into_response());
     }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none")
+        .to_string();
     let mut decoder = Decoder::new(format);
     let mut frames = Vec::new();
+    // A body that never yields one event is not an empty completion: it is the wrong server
+    // (an HTML page, a proxy's error) and the user must hear about it.
+    let mut events = 0usize;
     loop {
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
@@ -182,6 +191,7 @@ pub(crate) async fn read_completion<M: Message>(
             .push(&chunk, &mut frames)
             .map_err(|detail| http.bad_shape(url, detail))?;
         let before = assembly.text.len();
+        events += frames.len();
         for frame in frames.drain(..) {
             apply_frame::<M>(http, url, frame, &mut assembly)?;
         }
@@ -196,8 +206,15 @@ pub(crate) async fn read_completion<M: Message>(
     decoder
         .finish(&mut frames)
         .map_err(|detail| http.bad_shape(url, detail))?;
+    events += frames.len();
     for frame in frames {
         apply_frame::<M>(http, url, frame, &mut assembly)?;
+    }
+    if events == 0 {
+        return Err(http.bad_shape(
+            url,
+            format!("the streamed response (content type {content_type}) held no events"),
+        ));
     }
     Ok(assembly.into_response())
 }

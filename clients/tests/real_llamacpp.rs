@@ -74,6 +74,12 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The log explains a failure; after a success it is noise in the temp dir.
+        if std::thread::panicking() {
+            eprintln!("llama-server log kept at {}", self.log.display());
+        } else {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 

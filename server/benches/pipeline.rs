@@ -6,11 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, BatchSize, Criterion};
 use ropey::Rope;
 use tandem::config::{BackendChoice, Config};
 use tandem::documents::DocumentSnapshot;
-use tandem::engine::{CompletionRequest, Engine, Trigger};
+use tandem::engine::{CompletionRequest, CursorWindow, Engine, Trigger};
+use tandem::prompt::{build, fit_window, template_by_name, PromptInput};
+use tandem::tokens::estimate;
 use tandem::postprocess::{clean, PostContext};
 use tandem::syntax::CompletionMode;
 use tandem_clients::{
@@ -61,39 +63,13 @@ fn big_file() -> String {
 }
 
 fn bench_pipeline(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let mut config = Config::default();
-    config.backend.kind = BackendChoice::LlamaCpp;
-    config.backend.url = "http://instant".into();
-    config.completion.debounce_ms = 0;
-    let engine = Engine::new(config);
-    runtime
-        .block_on(engine.use_backend(Arc::new(Instant)))
-        .expect("backend");
+    let runtime = runtime();
+    let engine = instant_engine(&runtime);
 
-    let text = big_file();
-    let rope = Rope::from_str(&text);
-    let lines = rope.len_lines();
+    let rope = Rope::from_str(&big_file());
     let mut group = c.benchmark_group("pipeline_20k_lines");
-    for (name, line) in [("start", 4usize), ("middle", lines / 2), ("end", lines - 6)] {
-        // Cursor at the end of a `for` line's body start: a multi-line position.
-        let cursor = rope.line_to_char(line) + 8;
-        let request = CompletionRequest {
-            document: DocumentSnapshot {
-                uri: "file:///bench/orders.py".into(),
-                path: Some("/bench/orders.py".into()),
-                language_id: "python".into(),
-                version: 1,
-                text: rope.clone(),
-            },
-            cursor,
-            trigger: Trigger::Automatic,
-            workspace_root: Some("/bench".into()),
-        };
+    for (name, cursor) in positions(&rope) {
+        let request = request_at(&rope, cursor);
         // Warm the token cache as a real session would after the first keystroke.
         runtime
             .block_on(engine.complete(request.clone()))
@@ -107,6 +83,80 @@ fn bench_pipeline(c: &mut Criterion) {
                 |request| runtime.block_on(engine.complete(request)).expect("complete"),
                 BatchSize::SmallInput,
             )
+        });
+    }
+    group.finish();
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// An engine whose backend answers instantly, so only tandem's own work is measured.
+fn instant_engine(runtime: &tokio::runtime::Runtime) -> Engine {
+    let mut config = Config::default();
+    config.backend.kind = BackendChoice::LlamaCpp;
+    config.backend.url = "http://instant".into();
+    config.completion.debounce_ms = 0;
+    let engine = Engine::new(config);
+    runtime
+        .block_on(engine.use_backend(Arc::new(Instant)))
+        .expect("backend");
+    engine
+}
+
+fn request_at(rope: &Rope, cursor: usize) -> CompletionRequest {
+    CompletionRequest {
+        document: DocumentSnapshot {
+            uri: "file:///bench/orders.py".into(),
+            path: Some("/bench/orders.py".into()),
+            language_id: "python".into(),
+            version: 1,
+            text: rope.clone(),
+        },
+        cursor,
+        trigger: Trigger::Automatic,
+        workspace_root: Some("/bench".into()),
+    }
+}
+
+/// Cursors at the start, middle and end of the big file.
+fn positions(rope: &Rope) -> [(&'static str, usize); 3] {
+    let lines = rope.len_lines();
+    [("start", 4usize), ("middle", lines / 2), ("end", lines - 6)]
+        .map(|(name, line)| (name, rope.line_to_char(line) + 8))
+}
+
+/// Prompt building alone: reading the window, fitting it to the budget, rendering the template.
+fn bench_prompt(c: &mut Criterion) {
+    let rope = Rope::from_str(&big_file());
+    let template = template_by_name("qwen").expect("qwen template");
+    let mut group = c.benchmark_group("prompt_build_20k_lines");
+    for (name, cursor) in positions(&rope) {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let window = CursorWindow::read(&rope, cursor, 400, 150, 1_536 * 5);
+                let before: Vec<usize> = window.before.iter().map(|l| estimate(l)).collect();
+                let after: Vec<usize> = window.after.iter().map(|l| estimate(l)).collect();
+                let fixed = estimate(&window.line_prefix) + estimate(&window.line_suffix) + 16;
+                let fitted = fit_window(&before, &after, fixed, 1_536, 0.75);
+                let prefix = window.prefix(fitted.prefix_lines);
+                let suffix = window.suffix(fitted.suffix_lines);
+                build(
+                    &template,
+                    &PromptInput {
+                        file_name: "orders.py",
+                        repo_name: "bench",
+                        prefix: &prefix,
+                        suffix: &suffix,
+                        extra: &[],
+                    },
+                )
+            })
         });
     }
     group.finish();
@@ -128,9 +178,46 @@ fn bench_postprocess(c: &mut Criterion) {
     c.bench_function("postprocess_instruct_output", |b| b.iter(|| clean(raw, &ctx)));
 }
 
+/// Criterion reports means; the target is a p99, so this prints percentiles of the whole
+/// pipeline over many single runs.
+fn percentile_table() {
+    let runtime = runtime();
+    let engine = instant_engine(&runtime);
+    let rope = Rope::from_str(&big_file());
+    println!("\ntandem overhead per completion, 20,000-line file, instant backend (2,000 runs each)");
+    println!("{:<8} {:>10} {:>10} {:>10}", "cursor", "p50 µs", "p99 µs", "max µs");
+    for (name, cursor) in positions(&rope) {
+        let request = request_at(&rope, cursor);
+        runtime.block_on(engine.complete(request.clone())).expect("warm-up");
+        let mut samples: Vec<f64> = (0..2_000)
+            .map(|_| {
+                engine.clear_caches();
+                let started = std::time::Instant::now();
+                runtime
+                    .block_on(engine.complete(request.clone()))
+                    .expect("complete");
+                started.elapsed().as_secs_f64() * 1e6
+            })
+            .collect();
+        samples.sort_by(f64::total_cmp);
+        let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+        println!(
+            "{name:<8} {:>10.1} {:>10.1} {:>10.1}",
+            at(0.5),
+            at(0.99),
+            samples[samples.len() - 1]
+        );
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-    targets = bench_pipeline, bench_postprocess
+    targets = bench_pipeline, bench_prompt, bench_postprocess
 }
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    percentile_table();
+    Criterion::default().configure_from_args().final_summary();
+}

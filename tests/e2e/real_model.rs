@@ -5,7 +5,7 @@
 //! is mid-line, no fences or prose, nothing that duplicates the code after the cursor.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -52,7 +52,7 @@ struct LlamaServer {
 }
 
 impl LlamaServer {
-    fn start(binary: &PathBuf, model: &PathBuf) -> Self {
+    fn start(binary: &Path, model: &Path) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())

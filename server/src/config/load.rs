@@ -57,6 +57,11 @@ fn merge(base: &mut Value, overlay: &Value) {
             for (key, value) in overlay {
                 match base.get_mut(key) {
                     Some(existing) => merge(existing, value),
+                    None if value.is_object() => {
+                        let mut fresh = Value::Object(Map::new());
+                        merge(&mut fresh, value);
+                        base.insert(key.clone(), fresh);
+                    }
                     None if !value.is_null() => {
                         base.insert(key.clone(), value.clone());
                     }
@@ -148,7 +153,7 @@ fn validate(mut config: Config, messages: &mut Vec<ConfigMessage>) -> Config {
         config.backend.kind = BackendChoice::Managed;
     }
     let url = config.backend.url.trim();
-    if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
         bad(
             "backend.url",
             format!("must start with http:// or https:// (got \"{url}\")"),

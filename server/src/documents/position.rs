@@ -65,7 +65,7 @@ pub fn to_char(rope: &Rope, line: u32, character: u32, encoding: PositionEncodin
         return rope.len_chars();
     }
     let start = rope.line_to_char(line);
-    let end = content_end(rope, line);
+    let end = content_end(rope, line, start);
     let character = character as usize;
     match encoding {
         PositionEncoding::Utf32 => start + character.min(end - start),
@@ -91,7 +91,7 @@ pub fn from_char(rope: &Rope, char_idx: usize, encoding: PositionEncoding) -> (u
     let start = rope.line_to_char(line);
     // A char index on the `\n` of a CRLF sits between `\r` and `\n`, which LSP cannot express:
     // report the end of the line's content instead.
-    let char_idx = char_idx.min(content_end(rope, line));
+    let char_idx = char_idx.min(content_end(rope, line, start));
     let column = match encoding {
         PositionEncoding::Utf32 => char_idx - start,
         PositionEncoding::Utf8 => rope.char_to_byte(char_idx) - rope.char_to_byte(start),
@@ -100,15 +100,15 @@ pub fn from_char(rope: &Rope, char_idx: usize, encoding: PositionEncoding) -> (u
     (saturate(line), saturate(column))
 }
 
-/// Char index just past the last content char of `line` (before its `\n`, `\r\n` or `\r`).
-fn content_end(rope: &Rope, line: usize) -> usize {
+/// Char index just past the last content char of `line`, which starts at char `start` (before its
+/// `\n`, `\r\n` or `\r`).
+fn content_end(rope: &Rope, line: usize, start: usize) -> usize {
     let next = line + 1;
     if next >= rope.len_lines() {
         // The last line never has a line break.
         return rope.len_chars();
     }
     let end = rope.line_to_char(next);
-    let start = rope.line_to_char(line);
     let ends_with = |back: usize, c: char| end - start >= back && rope.char(end - back) == c;
     if ends_with(2, '\r') && ends_with(1, '\n') {
         end - 2

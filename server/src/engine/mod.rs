@@ -3,12 +3,12 @@
 
 mod active;
 mod cache;
-mod engine;
 mod health;
 mod inflight;
 mod pipeline;
 mod prefilter;
 mod request;
+mod state;
 mod type_through;
 mod window;
 
@@ -16,7 +16,7 @@ mod window;
 mod tests;
 
 pub use active::ActiveBackend;
-pub use engine::{managed_settings, Engine, EngineError, ProgressSink};
+pub use state::{managed_settings, Engine, EngineError, ProgressSink};
 pub use health::HealthReport;
 pub use prefilter::SkipReason;
 pub use request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};

@@ -9,7 +9,7 @@ use tandem_clients::{FimRequest, FimResponse, Usage};
 
 use super::active::ActiveBackend;
 use super::cache::ResultCache;
-use super::engine::{Engine, EngineError};
+use super::state::{Engine, EngineError};
 use super::prefilter::{self, PrefilterInput, SkipReason};
 use super::request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};
 use super::type_through::{self, Shown};

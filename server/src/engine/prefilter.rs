@@ -84,9 +84,12 @@ mod tests {
         })
     }
 
+    /// path, line prefix, line suffix, file bytes, expected.
+    type Case<'a> = (Option<&'a str>, &'a str, &'a str, usize, Option<SkipReason>);
+
     #[test]
     fn skips_and_passes() {
-        let cases: &[(Option<&str>, &str, &str, usize, Option<SkipReason>)] = &[
+        let cases: &[Case] = &[
             (Some("/w/src/main.py"), "x = ", "", 10, None),
             (Some("/w/src/main.py"), "fo", "o()", 10, Some(SkipReason::InsideWord)),
             (Some("/w/src/main.py"), "foo(", ")", 10, None),

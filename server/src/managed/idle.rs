@@ -31,6 +31,7 @@ impl Inner {
         self.tick().as_secs().max(1)
     }
 
+    /// Unix seconds of this handle's last use.
     pub(super) fn used(&self) -> u64 {
         self.last_used.load(Ordering::SeqCst)
     }
@@ -51,6 +52,7 @@ impl Inner {
         Ok(())
     }
 
+    /// Starts the periodic idle check unless it runs already (or idle stop is disabled by 0).
     pub(super) fn spawn_idle_task(self: &Arc<Self>) {
         if self.settings.idle_timeout_secs == 0 {
             return;
@@ -110,6 +112,7 @@ impl Inner {
         Ok(false)
     }
 
+    /// Unregisters this handle and stops the server if no live client remains. Blocking, brief.
     pub(super) fn release(&self) {
         if let Ok(mut slot) = self.idle_task.lock() {
             if let Some(task) = slot.take() {

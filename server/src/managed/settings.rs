@@ -13,7 +13,7 @@ pub struct ManagedSettings {
     pub ctx_size: u32,
     /// CPU threads (`-t`); 0 means the number of cores.
     pub threads: u32,
-    /// Stop the server once no tandem process has used it for this long.
+    /// Stop the server once no tandem process has used it for this long; 0 never stops it.
     pub idle_timeout_secs: u64,
     /// Loopback port; 0 picks a free one.
     pub port: u16,

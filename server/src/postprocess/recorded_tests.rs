@@ -4,7 +4,7 @@
 use ropey::Rope;
 use serde::Deserialize;
 
-use super::tests::{assert_early_stop_is_safe, context};
+use super::tests::{assert_early_stop_is_safe, context, first_complete_prefix};
 use super::*;
 use crate::syntax::{decide_mode, language_for};
 
@@ -21,6 +21,8 @@ struct Recorded {
     input_prefix: String,
     input_suffix: String,
     content: String,
+    /// Why generation ended: "limit" when the model ran to `n_predict`.
+    stop_type: Option<String>,
     /// The cleaned output, checked by hand.
     expected: Option<String>,
     /// Whether someone read `content` and wrote `expected`.
@@ -68,9 +70,20 @@ fn recorded_outputs_stop_early_safely() {
 }
 
 #[test]
-fn tmp_print_recorded() {
-    for case in recorded() {
+fn recorded_outputs_that_ran_to_the_limit_could_have_stopped_early() {
+    let ran_to_limit: Vec<Recorded> = recorded()
+        .into_iter()
+        .filter(|c| c.stop_type.as_deref() == Some("limit"))
+        .collect();
+    assert!(!ran_to_limit.is_empty());
+    for case in ran_to_limit {
         let ctx = context_of(&case);
-        eprintln!("=== {} [{}] {:?}\n{:?}", case.name, case.model, ctx.mode, clean(&case.content, &ctx));
+        let partial = first_complete_prefix(&case.content, &ctx);
+        assert!(
+            partial.is_some_and(|p| p.len() < case.content.len()),
+            "{} ({}): the stream would have run to the token limit",
+            case.name,
+            case.model
+        );
     }
 }

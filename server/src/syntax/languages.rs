@@ -190,6 +190,97 @@ mod tests {
     }
 
     #[test]
+    fn tags_queries_find_a_definition_and_a_call_in_every_language() {
+        use tree_sitter::{Parser, QueryCursor, StreamingIterator};
+        let samples = [
+            (
+                "rust",
+                "fn answer() -> u8 { compute(1) }",
+                "answer",
+                "compute",
+            ),
+            (
+                "python",
+                "def answer():\n    return compute(1)\n",
+                "answer",
+                "compute",
+            ),
+            (
+                "javascript",
+                "function answer() { return compute(1); }",
+                "answer",
+                "compute",
+            ),
+            (
+                "typescript",
+                "function answer(): number { return compute(1); }",
+                "answer",
+                "compute",
+            ),
+            (
+                "tsx",
+                "function answer() { return compute(<a />); }",
+                "answer",
+                "compute",
+            ),
+            (
+                "go",
+                "package p\nfunc answer() int { return compute(1) }\n",
+                "answer",
+                "compute",
+            ),
+            (
+                "c",
+                "int answer(void) { return compute(1); }",
+                "answer",
+                "compute",
+            ),
+            (
+                "cpp",
+                "int answer() { return compute(1); }",
+                "answer",
+                "compute",
+            ),
+            (
+                "java",
+                "class A { int answer() { return compute(1); } }",
+                "answer",
+                "compute",
+            ),
+        ];
+        for (name, source, definition, call) in samples {
+            let language = language_named(name).expect("known language");
+            let query = language.tags_query().expect("compiles");
+            let mut parser = Parser::new();
+            parser
+                .set_language(&language.grammar())
+                .expect("grammar loads");
+            let tree = parser.parse(source, None).expect("parses");
+            let mut found = Vec::new();
+            let mut cursor = QueryCursor::new();
+            let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+            while let Some(m) = matches.next() {
+                for capture in m.captures {
+                    let capture_name = query.capture_names()[capture.index as usize];
+                    let text = &source[capture.node.byte_range()];
+                    found.push(format!("{capture_name}={text}"));
+                }
+            }
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.starts_with("name.definition.")
+                        && f.ends_with(&format!("={definition}"))),
+                "{name}: no definition of {definition} in {found:?}"
+            );
+            assert!(
+                found.contains(&format!("name.reference.call={call}")),
+                "{name}: no call of {call} in {found:?}"
+            );
+        }
+    }
+
+    #[test]
     fn language_for_picks_by_language_id_then_extension() {
         let cases: &[(&str, Option<&str>, Option<&str>)] = &[
             ("rust", None, Some("rust")),

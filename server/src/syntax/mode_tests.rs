@@ -402,3 +402,33 @@ fn deep_in_a_huge_file_the_decision_only_sees_the_window() {
     let cursor = text.line_to_char(cursor_line + 1) + 4;
     assert_eq!(decide_mode(python, &text, cursor), m(4, IN));
 }
+
+#[test]
+fn the_grammar_overrules_what_the_text_suggests() {
+    // (language, source, mode with the grammar, mode from indentation alone)
+    let cases = [
+        ("python", "# steps:█\n", SingleLine, m(1, NEW)),
+        (
+            "rust",
+            "fn f() {\n    // see {█\n}\n",
+            SingleLine,
+            m(5, NEW),
+        ),
+        (
+            "python",
+            "def f():\n    a = 1\n█\n    return a\n",
+            m(4, IN),
+            m(0, IN),
+        ),
+        (
+            "rust",
+            "fn main() {\n    let x = 1;\n█\n    x\n}\n",
+            m(4, IN),
+            m(0, IN),
+        ),
+    ];
+    for (language, source, with_grammar, without) in cases {
+        assert_eq!(mode_at(Some(language), source), with_grammar, "{source}");
+        assert_eq!(mode_at(None, source), without, "{source}");
+    }
+}
