@@ -11,10 +11,10 @@ use ropey::Rope;
 use tandem::config::{BackendChoice, Config};
 use tandem::documents::DocumentSnapshot;
 use tandem::engine::{CompletionRequest, CursorWindow, Engine, Trigger};
-use tandem::prompt::{build, fit_window, template_by_name, PromptInput};
-use tandem::tokens::estimate;
 use tandem::postprocess::{clean, PostContext};
+use tandem::prompt::{build, fit_window, template_by_name, PromptInput};
 use tandem::syntax::CompletionMode;
+use tandem::tokens::estimate;
 use tandem_clients::{
     Backend, BackendError, FimRequest, FimResponse, ModelInfo, StopReason, Usage,
 };
@@ -32,7 +32,8 @@ impl Backend for Instant {
     }
     async fn complete(&self, _: FimRequest) -> Result<FimResponse, BackendError> {
         Ok(FimResponse {
-            text: "total += item.price * item.quantity\n    return total\n```\nThis code sums.".into(),
+            text: "total += item.price * item.quantity\n    return total\n```\nThis code sums."
+                .into(),
             stop_reason: StopReason::Stop,
             usage: Usage::default(),
         })
@@ -80,7 +81,11 @@ fn bench_pipeline(c: &mut Criterion) {
                     engine.clear_caches();
                     request.clone()
                 },
-                |request| runtime.block_on(engine.complete(request)).expect("complete"),
+                |request| {
+                    runtime
+                        .block_on(engine.complete(request))
+                        .expect("complete")
+                },
                 BatchSize::SmallInput,
             )
         });
@@ -175,7 +180,9 @@ fn bench_postprocess(c: &mut Criterion) {
         stop: vec!["<|endoftext|>".into(), "<|file_sep|>".into()],
     };
     let raw = "return max(users, key=lambda u: u.age)\n\nif __name__ == \"__main__\":\n    main()\n```\n\nIn this solution, we define a function that returns the oldest user.";
-    c.bench_function("postprocess_instruct_output", |b| b.iter(|| clean(raw, &ctx)));
+    c.bench_function("postprocess_instruct_output", |b| {
+        b.iter(|| clean(raw, &ctx))
+    });
 }
 
 /// Criterion reports means; the target is a p99, so this prints percentiles of the whole
@@ -184,11 +191,18 @@ fn percentile_table() {
     let runtime = runtime();
     let engine = instant_engine(&runtime);
     let rope = Rope::from_str(&big_file());
-    println!("\ntandem overhead per completion, 20,000-line file, instant backend (2,000 runs each)");
-    println!("{:<8} {:>10} {:>10} {:>10}", "cursor", "p50 µs", "p99 µs", "max µs");
+    println!(
+        "\ntandem overhead per completion, 20,000-line file, instant backend (2,000 runs each)"
+    );
+    println!(
+        "{:<8} {:>10} {:>10} {:>10}",
+        "cursor", "p50 µs", "p99 µs", "max µs"
+    );
     for (name, cursor) in positions(&rope) {
         let request = request_at(&rope, cursor);
-        runtime.block_on(engine.complete(request.clone())).expect("warm-up");
+        runtime
+            .block_on(engine.complete(request.clone()))
+            .expect("warm-up");
         let mut samples: Vec<f64> = (0..2_000)
             .map(|_| {
                 engine.clear_caches();

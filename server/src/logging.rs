@@ -25,7 +25,12 @@ pub fn init(level: &str, file: Option<&Path>) {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| format!("cannot open log file {}: {e}; logging to stderr", path.display()))
+            .map_err(|e| {
+                format!(
+                    "cannot open log file {}: {e}; logging to stderr",
+                    path.display()
+                )
+            })
     });
     match opened {
         Some(Ok(file)) => {

@@ -135,8 +135,19 @@ async fn initialize_advertises_inline_completion_completion_and_incremental_sync
 #[tokio::test]
 async fn llamacpp_infill_completes_at_the_cursor_with_the_backend_text() {
     let backend = ScriptedBackend::start().await;
-    round_trip(&backend, options("llamacpp", &backend.url()), |request| {
+    let mut init = options("llamacpp", &backend.url());
+    init["backend"]["endpoint"] = json!("infill");
+    round_trip(&backend, init, |request| {
         assert_eq!(request.path, "/infill");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn llamacpp_uses_tandems_template_on_completion_by_default() {
+    let backend = ScriptedBackend::start().await;
+    round_trip(&backend, options("llamacpp", &backend.url()), |request| {
+        assert_eq!(request.path, "/completion");
     })
     .await;
 }

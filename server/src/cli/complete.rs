@@ -104,8 +104,14 @@ async fn complete(args: CompleteArgs) -> Result<ExitCode, String> {
 fn parse_location(location: &str) -> Result<(PathBuf, usize, usize), String> {
     let usage = || format!("expected FILE:LINE:COL with 1-based numbers, got \"{location}\"");
     let mut parts = location.rsplitn(3, ':');
-    let column = parts.next().and_then(|c| c.parse().ok()).ok_or_else(usage)?;
-    let line = parts.next().and_then(|l| l.parse().ok()).ok_or_else(usage)?;
+    let column = parts
+        .next()
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(usage)?;
+    let line = parts
+        .next()
+        .and_then(|l| l.parse().ok())
+        .ok_or_else(usage)?;
     let file = parts.next().filter(|f| !f.is_empty()).ok_or_else(usage)?;
     if line == 0 || column == 0 {
         return Err(usage());

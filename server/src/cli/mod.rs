@@ -79,5 +79,8 @@ fn init_logging(config: &crate::config::Config, fallback_level: &str) {
     } else {
         config.log.level.as_str()
     };
-    crate::logging::init(level, (!file.is_empty()).then(|| std::path::Path::new(file)));
+    crate::logging::init(
+        level,
+        (!file.is_empty()).then(|| std::path::Path::new(file)),
+    );
 }

@@ -286,7 +286,11 @@ mod tests {
     fn unknown_keys_are_reported_and_ignored() {
         let (config, messages) = resolve_one(json!({"completion": {"debunce_ms": 5}}));
         assert_eq!(messages.len(), 1, "{messages:?}");
-        assert!(messages[0].message.contains("debunce_ms"), "{}", messages[0]);
+        assert!(
+            messages[0].message.contains("debunce_ms"),
+            "{}",
+            messages[0]
+        );
         assert_eq!(config, Config::default());
     }
 

@@ -49,7 +49,9 @@ impl Default for BackendSection {
             url: String::new(),
             model: String::new(),
             api_key_env: String::new(),
-            endpoint: LlamaCppEndpoint::Infill,
+            // Measured on the real Qwen2.5-Coder 0.5B: llama.cpp's /infill wraps the prompt in
+            // placeholder repo tokens and did worse than tandem's own template on /completion.
+            endpoint: LlamaCppEndpoint::Completion,
             connect_timeout_ms: 2_000,
             request_timeout_ms: 30_000,
             num_ctx: 8_192,

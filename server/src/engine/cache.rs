@@ -75,6 +75,9 @@ mod tests {
 
     #[test]
     fn keys_separate_their_parts() {
-        assert_ne!(ResultCache::key(&["ab", "c"]), ResultCache::key(&["a", "bc"]));
+        assert_ne!(
+            ResultCache::key(&["ab", "c"]),
+            ResultCache::key(&["a", "bc"])
+        );
     }
 }

@@ -75,7 +75,9 @@ mod tests {
     fn a_failure_is_reported_once_until_it_recovers() {
         let health = Health::default();
         let now = Instant::now();
-        assert!(matches!(health.failure(&refused(), now), Some(HealthReport::Failing(m)) if m.contains("127.0.0.1:1")));
+        assert!(
+            matches!(health.failure(&refused(), now), Some(HealthReport::Failing(m)) if m.contains("127.0.0.1:1"))
+        );
         assert_eq!(health.failure(&refused(), now), None);
         assert_eq!(health.failure(&refused(), now), None);
         assert_eq!(health.success(), Some(HealthReport::Recovered));

@@ -16,8 +16,8 @@ mod window;
 mod tests;
 
 pub use active::ActiveBackend;
-pub use state::{managed_settings, Engine, EngineError, ProgressSink};
 pub use health::HealthReport;
 pub use prefilter::SkipReason;
 pub use request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};
+pub use state::{managed_settings, Engine, EngineError, ProgressSink};
 pub use window::{CursorWindow, Surroundings};

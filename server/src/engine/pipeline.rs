@@ -9,9 +9,9 @@ use tandem_clients::{FimRequest, FimResponse, Usage};
 
 use super::active::ActiveBackend;
 use super::cache::ResultCache;
-use super::state::{Engine, EngineError};
 use super::prefilter::{self, PrefilterInput, SkipReason};
 use super::request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};
+use super::state::{Engine, EngineError};
 use super::type_through::{self, Shown};
 use super::window::CursorWindow;
 use crate::postprocess::{self, PostContext};
@@ -130,13 +130,18 @@ impl Engine {
 
         match result {
             Ok(mut outcome) => {
-                let texts: Vec<String> = outcome.suggestions.iter().map(|s| s.text.clone()).collect();
+                let texts: Vec<String> =
+                    outcome.suggestions.iter().map(|s| s.text.clone()).collect();
                 self.cache.put(key, texts.clone());
-                outcome.suggestions = self.remember(&uri, &window, doc_chars, request.cursor, texts);
+                outcome.suggestions =
+                    self.remember(&uri, &window, doc_chars, request.cursor, texts);
                 Ok(outcome)
             }
             Err(EngineError::Backend { error, .. }) => {
-                if matches!(error, tandem_clients::BackendError::ConnectionRefused { .. }) {
+                if matches!(
+                    error,
+                    tandem_clients::BackendError::ConnectionRefused { .. }
+                ) {
                     // A crashed managed server is restarted by the next connect.
                     self.invalidate_backend().await;
                 }
@@ -159,7 +164,11 @@ impl Engine {
         let suggestions: Vec<Suggestion> = texts
             .into_iter()
             .map(|text| Suggestion {
-                id: format!("{}-{}", std::process::id(), NEXT_ID.fetch_add(1, Ordering::Relaxed)),
+                id: format!(
+                    "{}-{}",
+                    std::process::id(),
+                    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+                ),
                 text,
                 at: cursor,
             })
@@ -200,7 +209,13 @@ impl Engine {
         );
         let mode = syntax::decide_mode(language, &request.document.text, request.cursor);
         let context_done = Instant::now();
-        let fitted = fit_prompt(&active, window, config.prompt.max_tokens as usize, config.prompt.prefix_share).await;
+        let fitted = fit_prompt(
+            &active,
+            window,
+            config.prompt.max_tokens as usize,
+            config.prompt.prefix_share,
+        )
+        .await;
         let file_name = file_name(request);
         let repo_name = request
             .workspace_root
@@ -338,7 +353,10 @@ async fn fit_prompt(
     let before = &counts[2..2 + window.before.len()];
     let after = &counts[2 + window.before.len()..];
     let fitted = prompt::fit_window(before, after, fixed, budget, prefix_share);
-    (window.prefix(fitted.prefix_lines), window.suffix(fitted.suffix_lines))
+    (
+        window.prefix(fitted.prefix_lines),
+        window.suffix(fitted.suffix_lines),
+    )
 }
 
 /// The name the model sees for the file: workspace-relative where possible.

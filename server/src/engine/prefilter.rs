@@ -71,7 +71,12 @@ mod tests {
 
     use super::*;
 
-    fn run(path: Option<&str>, line_prefix: &str, line_suffix: &str, bytes: usize) -> Option<SkipReason> {
+    fn run(
+        path: Option<&str>,
+        line_prefix: &str,
+        line_suffix: &str,
+        bytes: usize,
+    ) -> Option<SkipReason> {
         let ignore = compile_ignore(&["**/.env*".into(), "**/*.pem".into()]);
         check(&PrefilterInput {
             enabled: true,
@@ -91,17 +96,45 @@ mod tests {
     fn skips_and_passes() {
         let cases: &[Case] = &[
             (Some("/w/src/main.py"), "x = ", "", 10, None),
-            (Some("/w/src/main.py"), "fo", "o()", 10, Some(SkipReason::InsideWord)),
+            (
+                Some("/w/src/main.py"),
+                "fo",
+                "o()",
+                10,
+                Some(SkipReason::InsideWord),
+            ),
             (Some("/w/src/main.py"), "foo(", ")", 10, None),
             (Some("/w/src/main.py"), "foo", " + 1", 10, None),
-            (Some("/w/.env.local"), "KEY=", "", 10, Some(SkipReason::IgnoredPath)),
-            (Some("/w/certs/server.pem"), "", "", 10, Some(SkipReason::IgnoredPath)),
+            (
+                Some("/w/.env.local"),
+                "KEY=",
+                "",
+                10,
+                Some(SkipReason::IgnoredPath),
+            ),
+            (
+                Some("/w/certs/server.pem"),
+                "",
+                "",
+                10,
+                Some(SkipReason::IgnoredPath),
+            ),
             (None, "x = ", "", 10, None),
-            (Some("/w/big.py"), "x = ", "", 5_000, Some(SkipReason::FileTooLarge)),
+            (
+                Some("/w/big.py"),
+                "x = ",
+                "",
+                5_000,
+                Some(SkipReason::FileTooLarge),
+            ),
             (None, "naïve", "é", 10, Some(SkipReason::InsideWord)),
         ];
         for (path, lp, ls, bytes, expected) in cases {
-            assert_eq!(run(*path, lp, ls, *bytes), *expected, "{path:?} {lp:?}|{ls:?}");
+            assert_eq!(
+                run(*path, lp, ls, *bytes),
+                *expected,
+                "{path:?} {lp:?}|{ls:?}"
+            );
         }
     }
 

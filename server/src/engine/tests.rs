@@ -125,15 +125,34 @@ async fn the_model_answer_is_cleaned_and_the_prompt_holds_prefix_and_suffix() {
     let backend = FakeBackend::text("name)\n```\nIn this solution we print.");
     let engine = engine_with(backend.clone(), config()).await;
     let outcome = engine
-        .complete(request("a", "def f(name):\n    print(|)\n", Trigger::Automatic))
+        .complete(request(
+            "a",
+            "def f(name):\n    print(|)\n",
+            Trigger::Automatic,
+        ))
         .await
         .expect("completion");
-    let texts: Vec<&str> = outcome.suggestions.iter().map(|s| s.text.as_str()).collect();
+    let texts: Vec<&str> = outcome
+        .suggestions
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
     assert_eq!(texts, ["name"]);
     let sent = backend.requests.lock().expect("lock")[0].clone();
-    assert!(sent.parts.prefix.ends_with("    print("), "{:?}", sent.parts.prefix);
-    assert!(sent.parts.suffix.starts_with(")\n"), "{:?}", sent.parts.suffix);
-    assert!(sent.rendered.contains("<|fim_prefix|>"), "qwen template chosen from the model name");
+    assert!(
+        sent.parts.prefix.ends_with("    print("),
+        "{:?}",
+        sent.parts.prefix
+    );
+    assert!(
+        sent.parts.suffix.starts_with(")\n"),
+        "{:?}",
+        sent.parts.suffix
+    );
+    assert!(
+        sent.rendered.contains("<|fim_prefix|>"),
+        "qwen template chosen from the model name"
+    );
 }
 
 #[tokio::test]
@@ -160,12 +179,20 @@ async fn a_newer_request_cancels_the_older_model_call() {
     let engine = Arc::new(engine_with(backend.clone(), config()).await);
     let older = tokio::spawn({
         let engine = engine.clone();
-        async move { engine.complete(request("a", "x = |\n", Trigger::Automatic)).await }
+        async move {
+            engine
+                .complete(request("a", "x = |\n", Trigger::Automatic))
+                .await
+        }
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
     let _newer = tokio::spawn({
         let engine = engine.clone();
-        async move { engine.complete(request("a", "x = 1|\n", Trigger::Automatic)).await }
+        async move {
+            engine
+                .complete(request("a", "x = 1|\n", Trigger::Automatic))
+                .await
+        }
     });
     let older = tokio::time::timeout(Duration::from_secs(5), older)
         .await
@@ -196,7 +223,10 @@ async fn backend_failures_are_reported_once_and_recovery_needs_no_restart() {
     let mut reports = 0;
     for i in 0..3 {
         let text = format!("x{i} = |\n");
-        match engine.complete(request("a", &text, Trigger::Automatic)).await {
+        match engine
+            .complete(request("a", &text, Trigger::Automatic))
+            .await
+        {
             Err(EngineError::Backend { report, .. }) => reports += usize::from(report.is_some()),
             other => panic!("expected a backend error, got {other:?}"),
         }
@@ -225,7 +255,11 @@ async fn an_invoked_trigger_returns_distinct_alternatives() {
         .complete(request("a", "x = |\n", Trigger::Invoked))
         .await
         .expect("completion");
-    let texts: Vec<&str> = outcome.suggestions.iter().map(|s| s.text.as_str()).collect();
+    let texts: Vec<&str> = outcome
+        .suggestions
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
     assert_eq!(texts, ["a()", "b()"]);
     assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
     let temperatures: Vec<f32> = backend

@@ -51,12 +51,18 @@ mod tests {
 
     #[test]
     fn typing_a_prefix_of_the_suggestion_keeps_the_rest() {
-        assert_eq!(remaining(&shown(), 3, "    x = hel", 103), Some("lo_world()"));
+        assert_eq!(
+            remaining(&shown(), 3, "    x = hel", 103),
+            Some("lo_world()")
+        );
     }
 
     #[test]
     fn asking_again_without_typing_returns_the_whole_suggestion() {
-        assert_eq!(remaining(&shown(), 3, "    x = ", 100), Some("hello_world()"));
+        assert_eq!(
+            remaining(&shown(), 3, "    x = ", 100),
+            Some("hello_world()")
+        );
     }
 
     #[test]

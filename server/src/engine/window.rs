@@ -41,7 +41,10 @@ impl CursorWindow {
         let full_line = rope.line(line).to_string();
         let content_len = full_line.trim_end_matches(['\n', '\r']).len();
         let (content, line_break) = full_line.split_at(content_len);
-        let split = rope.slice(line_start..cursor).len_bytes().min(content.len());
+        let split = rope
+            .slice(line_start..cursor)
+            .len_bytes()
+            .min(content.len());
         let (line_prefix, line_suffix) = content.split_at(split);
 
         let mut before = Vec::new();

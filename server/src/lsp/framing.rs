@@ -95,7 +95,8 @@ where
         None => Ok(Some(Err("missing Content-Length header".into()))),
         Some(Err(problem)) => Ok(Some(Err(problem))),
         Some(Ok(n)) if n > MAX_FRAME_BYTES => {
-            let skipped = tokio::io::copy(&mut input.take(n as u64), &mut tokio::io::sink()).await?;
+            let skipped =
+                tokio::io::copy(&mut input.take(n as u64), &mut tokio::io::sink()).await?;
             if skipped < n as u64 {
                 return Ok(None);
             }
@@ -123,8 +124,8 @@ fn check_message(body: &[u8]) -> Result<(), String> {
         return Err("the message lacks \"jsonrpc\": \"2.0\"".into());
     }
     let is_request = object.get("method").is_some_and(Value::is_string);
-    let is_response =
-        object.contains_key("id") && (object.contains_key("result") || object.contains_key("error"));
+    let is_response = object.contains_key("id")
+        && (object.contains_key("result") || object.contains_key("error"));
     if is_request || is_response {
         Ok(())
     } else {
@@ -164,7 +165,10 @@ mod tests {
     async fn well_formed_frames_pass_unchanged() {
         let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#;
         let messages = run(&frame(body)).await;
-        assert_eq!(messages, [serde_json::from_str::<Value>(body).expect("json")]);
+        assert_eq!(
+            messages,
+            [serde_json::from_str::<Value>(body).expect("json")]
+        );
     }
 
     #[tokio::test]
@@ -173,7 +177,9 @@ mod tests {
         input.extend(b"garbage line\r\n\r\n");
         input.extend(frame(r#"{"jsonrpc":"2.0","params":{}}"#));
         input.extend(frame(r#"[1,2]"#));
-        input.extend(frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+        input.extend(frame(
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        ));
         let messages = run(&input).await;
         let methods: Vec<&str> = messages
             .iter()
@@ -199,7 +205,9 @@ mod tests {
     #[tokio::test]
     async fn a_good_frame_glued_behind_garbage_is_still_read() {
         let mut input = b"this is not a header at all\r\n\r\n{}".to_vec();
-        input.extend(frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+        input.extend(frame(
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        ));
         let messages = run(&input).await;
         let methods: Vec<&str> = messages
             .iter()

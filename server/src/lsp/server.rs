@@ -21,7 +21,10 @@ use crate::engine::{
 pub async fn serve_stdio() {
     let (service, socket) = LspService::build(Tandem::new)
         .custom_method("textDocument/inlineCompletion", Tandem::inline_completion)
-        .custom_method("textDocument/didShowCompletion", Tandem::did_show_completion)
+        .custom_method(
+            "textDocument/didShowCompletion",
+            Tandem::did_show_completion,
+        )
         .custom_method(
             "textDocument/didPartiallyAcceptCompletion",
             Tandem::did_partially_accept_completion,
@@ -269,7 +272,8 @@ impl LanguageServer for Tandem {
             layers.files = files;
             layers.init_options = init_options;
         }
-        let (config, mut messages) = config::resolve(&self.layers.lock().map(|l| l.clone()).unwrap_or_default());
+        let (config, mut messages) =
+            config::resolve(&self.layers.lock().map(|l| l.clone()).unwrap_or_default());
         messages.extend(file_errors.into_iter().map(|message| ConfigMessage {
             key: "tandem.toml".into(),
             message: format!("{message}; ignoring that file"),

@@ -70,6 +70,26 @@ impl Case {
 
 fn cases() -> Vec<Case> {
     vec![
+        // Recorded through the LSP from the real 0.5B (/completion, temperature 0): the cursor
+        // already stands at the body's column and the model indents its one line again.
+        Case {
+            name: "re-indented single body line after typed indentation",
+            before: "/// Adds up the even numbers.\npub fn sum_even(numbers: &[i64]) -> i64 {\n    ",
+            after: "\n}\n",
+            mode: m(4, 12),
+            raw: "    numbers.iter().filter(|&x| x % 2 == 0).sum()\n}\n",
+            expected: Some("numbers.iter().filter(|&x| x % 2 == 0).sum()"),
+            stop: &[],
+        },
+        Case {
+            name: "a nested line keeps its indentation below an opener",
+            before: "fn f() {\n",
+            after: "\n}\n",
+            mode: m(4, 12),
+            raw: "    g();\n}\n",
+            expected: Some("    g();"),
+            stop: &[],
+        },
         // Stop strings and special tokens.
         Case {
             name: "cut at <|endoftext|>",

@@ -68,13 +68,14 @@ pub fn normalize_line(line: &str, index: usize, ctx: &PostContext, style: Indent
 }
 
 /// Removes the first line's indentation when the model indented it again although the cursor
-/// already stands at the body's column (its later lines start at the cursor's column).
+/// already stands at the body's column: its later lines start at the cursor's column, or it is
+/// the only line and the cursor is already at the body's indentation.
 pub fn fix_first_line_indent(lines: &mut [String], ctx: &PostContext) {
     let prefix = &ctx.line_prefix;
-    if !matches!(ctx.mode, CompletionMode::MultiLine { .. })
-        || prefix.is_empty()
-        || !prefix.trim().is_empty()
-    {
+    let CompletionMode::MultiLine { min_indent, .. } = ctx.mode else {
+        return;
+    };
+    if prefix.is_empty() || !prefix.trim().is_empty() {
         return;
     }
     let cursor_column = indent_width(prefix);
@@ -86,7 +87,11 @@ pub fn fix_first_line_indent(lines: &mut [String], ctx: &PostContext) {
         .iter()
         .find(|l| !l.trim().is_empty())
         .map(|l| indent_width(l));
-    if lead > 0 && next_column == Some(cursor_column) && !opens_block(first) {
+    let at_body_column = match next_column {
+        Some(column) => column == cursor_column,
+        None => cursor_column >= min_indent,
+    };
+    if lead > 0 && at_body_column && !opens_block(first) {
         first.drain(..lead);
     }
 }

@@ -25,7 +25,7 @@ pub fn llamacpp_options(url: &str) -> Value {
     options("llamacpp", url)
 }
 
-/// Starts a server and initializes it against `backend` (llama.cpp `/infill`).
+/// Starts a server and initializes it against `backend` (llama.cpp, default endpoint).
 pub async fn start_with(backend: &ScriptedBackend) -> LspClient {
     let client = LspClient::start().await;
     client
