@@ -66,17 +66,21 @@ impl PartialEq for Language {
 
 impl Eq for Language {}
 
-/// Builds a table entry; the query paths are relative to this file.
+/// Builds a table entry; the query paths are relative to this file. `queries:` names the folder
+/// under `queries/` when a language shares another's queries (TSX uses TypeScript's node types).
 macro_rules! language {
     ($name:literal, ids: $ids:expr, exts: $exts:expr, openers: $openers:expr, indent_scoped: $scoped:expr, grammar: $grammar:expr) => {
+        language!($name, queries: $name, ids: $ids, exts: $exts, openers: $openers, indent_scoped: $scoped, grammar: $grammar)
+    };
+    ($name:literal, queries: $queries:literal, ids: $ids:expr, exts: $exts:expr, openers: $openers:expr, indent_scoped: $scoped:expr, grammar: $grammar:expr) => {
         Language {
             name: $name,
             language_ids: $ids,
             extensions: $exts,
             block_openers: $openers,
             indent_scoped: $scoped,
-            blocks_source: include_str!(concat!("../../../queries/", $name, "/blocks.scm")),
-            tags_source: include_str!(concat!("../../../queries/", $name, "/tags.scm")),
+            blocks_source: include_str!(concat!("../../../queries/", $queries, "/blocks.scm")),
+            tags_source: include_str!(concat!("../../../queries/", $queries, "/tags.scm")),
             grammar: || $grammar.into(),
             blocks: OnceLock::new(),
             tags: OnceLock::new(),
@@ -99,7 +103,8 @@ pub static LANGUAGES: [Language; 9] = [
     language!("typescript", ids: &["typescript"], exts: &["ts", "mts", "cts"],
         openers: BRACKETS_AND_ARROW, indent_scoped: false,
         grammar: tree_sitter_typescript::LANGUAGE_TYPESCRIPT),
-    language!("tsx", ids: &["typescriptreact"], exts: &["tsx"], openers: BRACKETS_AND_ARROW,
+    language!("tsx", queries: "typescript", ids: &["typescriptreact"], exts: &["tsx"],
+        openers: BRACKETS_AND_ARROW,
         indent_scoped: false, grammar: tree_sitter_typescript::LANGUAGE_TSX),
     language!("go", ids: &["go"], exts: &["go"], openers: BRACKETS, indent_scoped: false,
         grammar: tree_sitter_go::LANGUAGE),
