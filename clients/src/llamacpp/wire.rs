@@ -30,6 +30,10 @@ pub(super) struct GenerateBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_slot: Option<i32>,
     pub stream: bool,
+    /// Timings on every streamed chunk, so a stream tandem closes early still reports how many
+    /// prompt tokens were processed and how many came from the cache.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub timings_per_token: bool,
 }
 
 impl<'a> GenerateBody<'a> {
@@ -48,6 +52,7 @@ impl<'a> GenerateBody<'a> {
             t_max_predict_ms: request.time_limit_ms,
             id_slot: request.slot,
             stream: request.stream,
+            timings_per_token: request.stream,
         }
     }
 }
@@ -86,11 +91,12 @@ impl Message for CompletionMessage {
         if let Some(content) = &self.content {
             into.text.push_str(content);
         }
-        if !self.stop {
+        if self.stop {
+            into.finished = true;
+            into.stop_reason = Some(self.stop_reason());
+        } else if self.timings.is_none() {
             return;
         }
-        into.finished = true;
-        into.stop_reason = Some(self.stop_reason());
         let timings = self.timings.unwrap_or_default();
         let usage = &mut into.usage;
         usage.prompt_tokens = count(timings.prompt_n).or(count(self.tokens_evaluated));
@@ -221,7 +227,8 @@ mod tests {
                 "input_prefix": "a", "input_suffix": "b",
                 "input_extra": [{"filename": "lib.rs", "text": "fn x() {}"}],
                 "n_predict": 64, "temperature": 0.2, "stop": ["\n\n"], "seed": 7,
-                "cache_prompt": true, "t_max_predict_ms": 1500, "id_slot": 0, "stream": true
+                "cache_prompt": true, "t_max_predict_ms": 1500, "id_slot": 0, "stream": true,
+                "timings_per_token": true
             }))
         );
         let completion = wire(&GenerateBody::new(&request, LlamaCppEndpoint::Completion));
@@ -230,7 +237,8 @@ mod tests {
             Some(serde_json::json!({
                 "prompt": "<|fim_prefix|>a<|fim_suffix|>b<|fim_middle|>",
                 "n_predict": 64, "temperature": 0.2, "stop": ["\n\n"], "seed": 7,
-                "cache_prompt": true, "t_max_predict_ms": 1500, "id_slot": 0, "stream": true
+                "cache_prompt": true, "t_max_predict_ms": 1500, "id_slot": 0, "stream": true,
+                "timings_per_token": true
             }))
         );
     }
@@ -285,6 +293,20 @@ mod tests {
                 "x",
                 Some(StopReason::Unknown),
                 Usage::default(),
+            ),
+            (
+                // A stream closed early: the last chunk seen carried per-token timings.
+                &[
+                    r#"{"content":"a","stop":false,"tokens_evaluated":13,"timings":{"prompt_n":12,"cache_n":1,"predicted_n":1}}"#,
+                    r#"{"content":" +","stop":false,"tokens_evaluated":13,"timings":{"prompt_n":12,"cache_n":1,"predicted_n":2}}"#,
+                ],
+                "a +",
+                None,
+                Usage {
+                    prompt_tokens: Some(12),
+                    cached_tokens: Some(1),
+                    generated_tokens: Some(2),
+                },
             ),
             (
                 &[r#"{"content":"partial"}"#],

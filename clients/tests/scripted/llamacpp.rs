@@ -62,7 +62,8 @@ async fn infill_sends_parts_and_assembles_the_stream() {
             "input_suffix": "\n",
             "input_extra": [{"filename": "util.py", "text": "def sub(a, b): ...\n"}],
             "n_predict": 32, "temperature": 0.0, "stop": ["\n\n"], "seed": 99,
-            "cache_prompt": true, "t_max_predict_ms": 1000, "id_slot": 2, "stream": true
+            "cache_prompt": true, "t_max_predict_ms": 1000, "id_slot": 2, "stream": true,
+            "timings_per_token": true
         })
     );
 }
