@@ -57,21 +57,23 @@ pub async fn run(overrides: Overrides) -> ExitCode {
         Ok(active) => active,
         Err(error) => {
             let fix = match &error {
-                EngineError::Backend { .. } => " (check backend.url and that the server runs)",
+                EngineError::Backend { error, .. } if error.is_transient() => {
+                    " (check backend.url and that the server runs)"
+                }
                 _ => "",
             };
             report.fail("backend", format!("{error}{fix}"));
             return ExitCode::FAILURE;
         }
     };
+    if let Err(error) = active.backend.health().await {
+        report.fail("backend", error);
+        return ExitCode::FAILURE;
+    }
     report.ok(
         "backend",
-        format!("{} at {} answers", active.backend.name(), active.url),
+        format!("{} at {} is ready", active.backend.name(), active.url),
     );
-    match active.backend.health().await {
-        Ok(()) => report.ok("health", "the server is ready"),
-        Err(error) => report.fail("health", error),
-    }
     let name = if active.info.name.is_empty() {
         "unknown"
     } else {

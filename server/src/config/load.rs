@@ -160,6 +160,12 @@ fn validate(mut config: Config, messages: &mut Vec<ConfigMessage>) -> Config {
         );
         config.backend = defaults.backend.clone();
     }
+    if config.backend.kind == BackendChoice::Ollama && config.backend.model.trim().is_empty() {
+        bad(
+            "backend.model",
+            "required when backend.kind is \"ollama\": name a model from `ollama list`, e.g. \"qwen2.5-coder:1.5b-base\"".into(),
+        );
+    }
     if !(0.0..=2.0).contains(&config.completion.temperature) {
         bad(
             "completion.temperature",
@@ -318,6 +324,15 @@ mod tests {
         let (config, messages) = resolve_one(json!({"backend": {"kind": "ollama"}}));
         assert_eq!(config.backend.kind, BackendChoice::Managed);
         assert_eq!(messages[0].key, "backend.url");
+    }
+
+    #[test]
+    fn ollama_needs_a_model_name() {
+        let (config, messages) =
+            resolve_one(json!({"backend": {"kind": "ollama", "url": "http://127.0.0.1:11434"}}));
+        assert_eq!(config.backend.kind, BackendChoice::Ollama);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert_eq!(messages[0].key, "backend.model");
     }
 
     #[test]

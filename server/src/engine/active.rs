@@ -34,7 +34,8 @@ impl ActiveBackend {
     ) -> Result<Self, BackendError> {
         let info = match backend.model_info().await {
             Ok(info) => info,
-            Err(e) if e.is_transient() => return Err(e),
+            // Unreachable, or misconfigured in a way the user must fix: say so, do not guess.
+            Err(e) if e.is_transient() || matches!(e, BackendError::Config(_)) => return Err(e),
             Err(e) => {
                 tracing::warn!("cannot read the model's metadata, using defaults: {e}");
                 ModelInfo {
