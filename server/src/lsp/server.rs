@@ -209,11 +209,27 @@ impl Tandem {
     }
 
     async fn did_show_completion(&self, params: Value) {
-        tracing::debug!(%params, "didShowCompletion");
+        log_signal("shown", &params["item"], None);
     }
 
     async fn did_partially_accept_completion(&self, params: Value) {
-        tracing::debug!(%params, "didPartiallyAcceptCompletion");
+        let length = params.get("acceptedLength").and_then(Value::as_u64);
+        log_signal("partially_accepted", &params["item"], length);
+    }
+}
+
+/// Records what the user did with a suggestion. The item is either ours (its accept command
+/// carries the id) or the bare `{id}` argument of that command. Telemetry will store these; until
+/// then the log is the record.
+fn log_signal(event: &str, item: &Value, accepted_length: Option<u64>) {
+    let id = item
+        .get("id")
+        .or_else(|| item.pointer("/command/arguments/0/id"))
+        .and_then(Value::as_str)
+        .unwrap_or("unknown");
+    match accepted_length {
+        Some(length) => tracing::info!("suggestion {event}: id={id} accepted_length={length}"),
+        None => tracing::info!("suggestion {event}: id={id}"),
     }
 }
 
@@ -400,7 +416,8 @@ impl LanguageServer for Tandem {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         if params.command == ACCEPT_COMMAND {
-            tracing::debug!(arguments = ?params.arguments, "suggestion accepted");
+            let argument = params.arguments.first().cloned().unwrap_or(Value::Null);
+            log_signal("accepted", &argument, None);
         }
         Ok(None)
     }
