@@ -13,7 +13,7 @@ use super::prefilter::{self, PrefilterInput, SkipReason};
 use super::request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};
 use super::state::{Engine, EngineError};
 use super::type_through::{self, Shown};
-use super::window::CursorWindow;
+use super::window::{CursorWindow, Surroundings};
 use crate::postprocess::{self, PostContext};
 use crate::prompt::{self, PromptInput};
 use crate::syntax::{self, CompletionMode};
@@ -120,7 +120,8 @@ impl Engine {
             if request.trigger == Trigger::Automatic && config.completion.debounce_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(config.completion.debounce_ms)).await;
             }
-            self.ask_model(&request, &window, started).await
+            self.ask_model(&request, &window, &surroundings, started)
+                .await
         };
         let result = tokio::select! {
             _ = ticket.token.cancelled() => Err(EngineError::Cancelled),
@@ -197,6 +198,7 @@ impl Engine {
         &self,
         request: &CompletionRequest,
         window: &CursorWindow,
+        surroundings: &Surroundings,
         started: Instant,
     ) -> Result<CompletionOutcome, EngineError> {
         let config = self.config();
@@ -233,12 +235,11 @@ impl Engine {
                 extra: &[],
             },
         );
-        let surroundings = window.surroundings(SURROUNDING_LINES);
         let post = Arc::new(PostContext {
             line_prefix: window.line_prefix.clone(),
             line_suffix: window.line_suffix.clone(),
-            previous_lines: surroundings.previous_lines,
-            next_lines: surroundings.next_lines,
+            previous_lines: surroundings.previous_lines.clone(),
+            next_lines: surroundings.next_lines.clone(),
             mode,
             stop: built.stop.clone(),
         });
