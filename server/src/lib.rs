@@ -6,12 +6,18 @@
 
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod documents;
 pub mod engine;
+pub mod eval;
+pub mod index;
 pub mod logging;
 pub mod lsp;
 pub mod managed;
 pub mod postprocess;
 pub mod prompt;
+pub mod report;
+pub mod stats;
 pub mod syntax;
+pub mod telemetry;
 pub mod tokens;

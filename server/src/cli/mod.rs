@@ -2,6 +2,10 @@
 
 mod complete;
 mod doctor;
+mod eval;
+mod export;
+mod report;
+mod stats;
 mod workspace;
 
 use std::path::PathBuf;
@@ -25,6 +29,14 @@ enum Command {
     Complete(complete::CompleteArgs),
     /// Check the configuration, the backend and the model, and say how to fix what is wrong.
     Doctor(Overrides),
+    /// Run eval task files through the completion pipeline and score the answers.
+    Eval(eval::EvalArgs),
+    /// Acceptance, retention and latency of the suggestions you were shown.
+    Stats(stats::StatsArgs),
+    /// Write an HTML report of the suggestions you were shown.
+    Report(report::ReportArgs),
+    /// Write what you accepted and kept as eval task files.
+    Export(export::ExportArgs),
 }
 
 /// Config overrides for one command-line run.
@@ -69,6 +81,10 @@ pub fn main() -> ExitCode {
         }
         Command::Complete(args) => runtime.block_on(complete::run(args)),
         Command::Doctor(overrides) => runtime.block_on(doctor::run(overrides)),
+        Command::Eval(args) => runtime.block_on(eval::run(args)),
+        Command::Stats(args) => runtime.block_on(stats::run(args)),
+        Command::Report(args) => runtime.block_on(report::run(args)),
+        Command::Export(args) => runtime.block_on(export::run(args)),
     }
 }
 

@@ -7,6 +7,6 @@ mod schema;
 pub use files::{config_files, read_toml_file};
 pub use load::{resolve, ConfigLayers, ConfigMessage};
 pub use schema::{
-    BackendChoice, BackendSection, CompletionSection, Config, LogSection, ManagedSection,
-    PromptSection,
+    BackendChoice, BackendSection, CompletionSection, Config, ContextMode, ContextSection,
+    LogSection, ManagedSection, PromptSection, TelemetrySection,
 };

@@ -13,6 +13,8 @@ pub struct Config {
     pub managed: ManagedSection,
     pub completion: CompletionSection,
     pub prompt: PromptSection,
+    pub context: ContextSection,
+    pub telemetry: TelemetrySection,
     pub log: LogSection,
 }
 
@@ -157,6 +159,89 @@ impl Default for LogSection {
         Self {
             level: "info".into(),
             file: String::new(),
+        }
+    }
+}
+
+/// How much code from outside the cursor's window goes into the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContextMode {
+    /// Only the window around the cursor.
+    None,
+    /// Also code from the current file outside the window.
+    File,
+    /// Also code from the rest of the workspace.
+    #[default]
+    Repo,
+}
+
+/// `[context]`: code from elsewhere in the workspace that goes before the prefix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContextSection {
+    pub mode: ContextMode,
+    /// Which sources may contribute: `definitions`, `similar`, `recent`.
+    pub sources: Vec<String>,
+    /// Token budget for all context chunks, on top of `prompt.max_tokens` for the window.
+    pub max_tokens: u32,
+    /// Time budget for gathering context, per request.
+    pub time_budget_ms: u64,
+    /// The workspace index skips files larger than this.
+    pub max_file_bytes: u64,
+    /// The workspace index stops after this many files.
+    pub max_files: usize,
+}
+
+impl Default for ContextSection {
+    fn default() -> Self {
+        Self {
+            mode: ContextMode::Repo,
+            sources: ["definitions", "similar", "recent"]
+                .map(String::from)
+                .to_vec(),
+            max_tokens: 1_024,
+            time_budget_ms: 15,
+            max_file_bytes: 512_000,
+            max_files: 20_000,
+        }
+    }
+}
+
+/// `[telemetry]`: what tandem records locally about the suggestions it shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetrySection {
+    pub enabled: bool,
+    /// Keep the code text (prompt window, suggestion, what survived); `false` keeps metrics only.
+    pub store_code: bool,
+    /// The SQLite database; empty means `<data dir>/tandem/telemetry.sqlite3`.
+    pub path: String,
+    /// Files whose code is never stored, whatever `store_code` says.
+    pub never_store: Vec<String>,
+}
+
+impl Default for TelemetrySection {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            store_code: true,
+            path: String::new(),
+            never_store: [
+                "**/.env*",
+                "**/*.pem",
+                "**/*.key",
+                "**/id_rsa*",
+                "**/id_ed25519*",
+                "**/secrets/**",
+                "**/*secret*",
+                "**/*credential*",
+                "**/.netrc",
+                "**/.npmrc",
+                "**/.pypirc",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }

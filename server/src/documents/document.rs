@@ -12,6 +12,18 @@ pub struct TextChange {
     pub text: String,
 }
 
+/// One applied change in char indices, so anything that follows a range through edits (telemetry
+/// retention, recent-edit tracking) can shift it without knowing the position encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharEdit {
+    /// First char replaced.
+    pub start: usize,
+    /// Chars removed at `start`.
+    pub removed: usize,
+    /// Chars inserted at `start`.
+    pub inserted: usize,
+}
+
 /// An open document's text and metadata.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -32,11 +44,16 @@ impl Document {
         }
     }
 
-    /// Applies one incremental or full change.
-    pub fn apply(&mut self, change: &TextChange, encoding: PositionEncoding) {
+    /// Applies one incremental or full change and says what it did in char indices.
+    pub fn apply(&mut self, change: &TextChange, encoding: PositionEncoding) -> CharEdit {
         let Some(((start_line, start_col), (end_line, end_col))) = change.range else {
+            let removed = self.text.len_chars();
             self.text = Rope::from_str(&change.text);
-            return;
+            return CharEdit {
+                start: 0,
+                removed,
+                inserted: self.text.len_chars(),
+            };
         };
         // Positions clamp like `to_char`, so a range from a client that lost sync still lands
         // inside the document instead of panicking the rope.
@@ -53,6 +70,11 @@ impl Document {
         }
         if !change.text.is_empty() {
             self.text.insert(start, &change.text);
+        }
+        CharEdit {
+            start,
+            removed: end - start,
+            inserted: change.text.chars().count(),
         }
     }
 }

@@ -5,7 +5,7 @@ mod position;
 mod store;
 mod uri;
 
-pub use document::{Document, TextChange};
+pub use document::{CharEdit, Document, TextChange};
 pub use position::{from_char, to_char, PositionEncoding};
 pub use store::{DocumentError, DocumentSnapshot, DocumentStore};
 pub use uri::path_from_uri;

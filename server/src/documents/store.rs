@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use dashmap::DashMap;
 use ropey::Rope;
 
-use super::document::{Document, TextChange};
+use super::document::{CharEdit, Document, TextChange};
 use super::position::PositionEncoding;
 use super::uri::path_from_uri;
 
@@ -51,25 +51,27 @@ impl DocumentStore {
         );
     }
 
-    /// Applies `didChange` content changes in order and records the new version.
+    /// Applies `didChange` content changes in order, records the new version and returns the
+    /// edits in char indices, in the order they were applied.
     pub fn change(
         &self,
         uri: &str,
         version: i32,
         changes: &[TextChange],
         encoding: PositionEncoding,
-    ) -> Result<(), DocumentError> {
+    ) -> Result<Vec<CharEdit>, DocumentError> {
         let mut doc = self
             .docs
             .get_mut(uri)
             .ok_or_else(|| DocumentError::NotOpen {
                 uri: uri.to_owned(),
             })?;
-        for change in changes {
-            doc.apply(change, encoding);
-        }
+        let edits = changes
+            .iter()
+            .map(|change| doc.apply(change, encoding))
+            .collect();
         doc.version = version;
-        Ok(())
+        Ok(edits)
     }
 
     /// Closes a document, freeing its text; returns whether it was open.

@@ -18,6 +18,6 @@ mod tests;
 pub use active::ActiveBackend;
 pub use health::HealthReport;
 pub use prefilter::SkipReason;
-pub use request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};
+pub use request::{CompletionOutcome, CompletionRequest, ContextUse, Suggestion, Timings, Trigger};
 pub use state::{managed_settings, Engine, EngineError, ProgressSink};
 pub use window::{CursorWindow, Surroundings};

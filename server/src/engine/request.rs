@@ -50,6 +50,17 @@ pub struct Timings {
     pub total_ms: f64,
 }
 
+/// One context chunk that went into the prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextUse {
+    /// The source that chose it: `definitions`, `similar` or `recent`.
+    pub source: String,
+    /// Workspace-relative path of the chunk's file.
+    pub path: String,
+    /// Tokens it costs in the prompt.
+    pub tokens: usize,
+}
+
 /// The engine's answer.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CompletionOutcome {
@@ -66,4 +77,6 @@ pub struct CompletionOutcome {
     pub model: String,
     pub backend: String,
     pub mode: String,
+    /// Context chunks placed in the prompt, in prompt order.
+    pub context: Vec<ContextUse>,
 }

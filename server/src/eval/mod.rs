@@ -1,0 +1,1 @@
+//! `tandem eval`: runs the completion pipeline on task files and scores it.

@@ -1,0 +1,1 @@
+//! The workspace index: definitions, references and imports of every file, kept current.

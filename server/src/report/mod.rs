@@ -1,0 +1,1 @@
+//! `tandem report`: one self-contained HTML file with charts of the recorded telemetry.

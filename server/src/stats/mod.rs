@@ -1,0 +1,1 @@
+//! Figures computed from recorded telemetry, for `tandem stats` and `tandem report`.
