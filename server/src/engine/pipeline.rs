@@ -333,6 +333,7 @@ impl Engine {
             model: active.info.name.clone(),
             backend: active.backend.name().to_string(),
             mode: format!("{mode:?}"),
+            context: Vec::new(),
         })
     }
 }
