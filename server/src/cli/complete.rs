@@ -77,6 +77,13 @@ async fn complete(args: CompleteArgs) -> Result<ExitCode, String> {
     };
     let engine = Engine::new(config);
     engine.set_progress(Arc::new(StderrProgress));
+    // The same context the editor would have: index the workspace first (a CLI call has no
+    // earlier keystrokes to hide the indexing behind).
+    if let Some(root) = &root {
+        engine.open_workspace(root.clone());
+        engine.workspace_ready().await;
+        engine.buffer_opened(&document);
+    }
     let request = CompletionRequest {
         document,
         cursor,

@@ -3,6 +3,7 @@
 
 mod active;
 mod cache;
+mod context_step;
 mod health;
 mod inflight;
 mod pipeline;
@@ -11,6 +12,7 @@ mod request;
 mod state;
 mod type_through;
 mod window;
+mod workspace;
 
 #[cfg(test)]
 mod tests;
@@ -21,3 +23,4 @@ pub use prefilter::SkipReason;
 pub use request::{CompletionOutcome, CompletionRequest, ContextUse, Suggestion, Timings, Trigger};
 pub use state::{managed_settings, Engine, EngineError, ProgressSink};
 pub use window::{CursorWindow, Surroundings};
+pub use workspace::FileChange;

@@ -9,6 +9,7 @@ use tandem_clients::{FimRequest, FimResponse, Usage};
 
 use super::active::ActiveBackend;
 use super::cache::ResultCache;
+use super::context_step::WindowLines;
 use super::prefilter::{self, PrefilterInput, SkipReason};
 use super::request::{CompletionOutcome, CompletionRequest, Suggestion, Timings, Trigger};
 use super::state::{Engine, EngineError};
@@ -28,6 +29,8 @@ const WINDOW_BYTES_PER_TOKEN: usize = 5;
 const SURROUNDING_LINES: usize = 30;
 /// Tokens the template's own markers cost, kept out of the budget for the file's text.
 const TEMPLATE_OVERHEAD_TOKENS: usize = 16;
+/// The prompt's first file line moves in steps of this many lines (see `fit_prompt`).
+const PREFIX_START_GRID: usize = 32;
 /// Single-line completions never need many tokens; capping them saves the model's time on
 /// backends that cannot stream.
 const SINGLE_LINE_MAX_TOKENS: u32 = 64;
@@ -210,7 +213,6 @@ impl Engine {
             request.document.path.as_deref(),
         );
         let mode = syntax::decide_mode(language, &request.document.text, request.cursor);
-        let context_done = Instant::now();
         let fitted = fit_prompt(
             &active,
             window,
@@ -218,6 +220,12 @@ impl Engine {
             config.prompt.prefix_share,
         )
         .await;
+        let window_done = Instant::now();
+        let window_text = format!("{}{}", fitted.prefix, fitted.suffix);
+        let gathered = self
+            .gather_context(request, window, fitted.lines, &window_text, &active)
+            .await;
+        let context_done = Instant::now();
         let file_name = file_name(request);
         let repo_name = request
             .workspace_root
@@ -230,9 +238,9 @@ impl Engine {
             &PromptInput {
                 file_name: &file_name,
                 repo_name: &repo_name,
-                prefix: &fitted.0,
-                suffix: &fitted.1,
-                extra: &[],
+                prefix: &fitted.prefix,
+                suffix: &fitted.suffix,
+                extra: &gathered.chunks,
             },
         );
         let post = Arc::new(PostContext {
@@ -321,8 +329,8 @@ impl Engine {
             source: "model",
             timings: Timings {
                 startup_ms: ms(ready - started),
-                context_ms: ms(context_done - ready),
-                prompt_ms: ms(prompt_done - context_done),
+                context_ms: ms(context_done - window_done),
+                prompt_ms: ms(window_done - ready) + ms(prompt_done - context_done),
                 model_ms: ms(model_time),
                 post_ms: ms(post_time),
                 total_ms: ms(started.elapsed()),
@@ -333,9 +341,16 @@ impl Engine {
             model: active.info.name.clone(),
             backend: active.backend.name().to_string(),
             mode: format!("{mode:?}"),
-            context: Vec::new(),
+            context: gathered.uses,
         })
     }
+}
+
+/// The file's part of the prompt, cut to the budget.
+struct FittedWindow {
+    prefix: String,
+    suffix: String,
+    lines: WindowLines,
 }
 
 /// Cuts the window to the token budget using real token counts, at line boundaries.
@@ -344,7 +359,7 @@ async fn fit_prompt(
     window: &CursorWindow,
     budget: usize,
     prefix_share: f32,
-) -> (String, String) {
+) -> FittedWindow {
     let mut lines: Vec<&str> = Vec::with_capacity(window.before.len() + window.after.len() + 2);
     lines.push(&window.line_prefix);
     lines.push(&window.line_suffix);
@@ -355,10 +370,18 @@ async fn fit_prompt(
     let before = &counts[2..2 + window.before.len()];
     let after = &counts[2 + window.before.len()..];
     let fitted = prompt::fit_window(before, after, fixed, budget, prefix_share);
-    (
-        window.prefix(fitted.prefix_lines),
-        window.suffix(fitted.suffix_lines),
-    )
+    // Cut where the file ends or on a stable grid line, so consecutive keystrokes share the
+    // prompt's token prefix (see `prompt::stable_prefix_lines`).
+    let prefix_lines =
+        prompt::stable_prefix_lines(window.line, fitted.prefix_lines, PREFIX_START_GRID);
+    FittedWindow {
+        prefix: window.prefix(prefix_lines),
+        suffix: window.suffix(fitted.suffix_lines),
+        lines: WindowLines {
+            first: window.line - prefix_lines.min(window.line),
+            last: window.line + fitted.suffix_lines,
+        },
+    }
 }
 
 /// The name the model sees for the file: workspace-relative where possible.

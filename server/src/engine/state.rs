@@ -50,6 +50,7 @@ pub struct Engine {
     pub(super) shown: DashMap<String, Shown>,
     pub(super) cache: ResultCache,
     pub(super) health: Health,
+    pub(super) workspace: RwLock<Option<Arc<super::workspace::Workspace>>>,
 }
 
 impl Engine {
@@ -65,6 +66,7 @@ impl Engine {
             shown: DashMap::new(),
             cache: ResultCache::new(256),
             health: Health::default(),
+            workspace: RwLock::new(None),
         }
     }
 

@@ -14,7 +14,7 @@ use super::progress::LspProgress;
 use crate::config::{self, ConfigLayers, ConfigMessage};
 use crate::documents::{DocumentSnapshot, DocumentStore, PositionEncoding};
 use crate::engine::{
-    CompletionOutcome, CompletionRequest, Engine, EngineError, HealthReport, Trigger,
+    CompletionOutcome, CompletionRequest, Engine, EngineError, FileChange, HealthReport, Trigger,
 };
 
 /// Runs the language server on stdin/stdout until the client exits.
@@ -45,7 +45,11 @@ pub async fn serve_stdio() {
 struct Tandem {
     client: Client,
     engine: Arc<Engine>,
-    documents: DocumentStore,
+    documents: Arc<DocumentStore>,
+    /// Whether `$/progress` may be used (from the client's capabilities).
+    progress_supported: OnceLock<bool>,
+    /// Whether the client can register file watchers dynamically.
+    dynamic_watchers: OnceLock<bool>,
     encoding: OnceLock<PositionEncoding>,
     root: OnceLock<Option<PathBuf>>,
     layers: Mutex<ConfigLayers>,
@@ -60,7 +64,9 @@ impl Tandem {
         Self {
             client,
             engine: Arc::new(Engine::new(config::Config::default())),
-            documents: DocumentStore::default(),
+            documents: Arc::new(DocumentStore::default()),
+            progress_supported: OnceLock::new(),
+            dynamic_watchers: OnceLock::new(),
             encoding: OnceLock::new(),
             root: OnceLock::new(),
             layers: Mutex::new(ConfigLayers::default()),
@@ -89,6 +95,17 @@ impl Tandem {
         let (config, messages) = config::resolve(&layers);
         self.engine.set_config(config).await;
         self.show_config_messages(&messages).await;
+        if let Some(root) = self.root() {
+            let progress = LspProgress::new(
+                self.client.clone(),
+                self.progress_supported.get().copied().unwrap_or(false),
+            );
+            self.engine
+                .open_workspace_with(root, Some(Arc::new(progress)));
+            if self.dynamic_watchers.get().copied().unwrap_or(false) {
+                self.watch_files().await;
+            }
+        }
     }
 
     async fn show_config_messages(&self, messages: &[ConfigMessage]) {
@@ -100,6 +117,25 @@ impl Tandem {
         self.client
             .show_message(MessageType::WARNING, format!("tandem: {}", text.join("; ")))
             .await;
+    }
+
+    /// Asks the client to report file changes made outside the editor, so the index follows
+    /// them (branch switches, generated code, other tools).
+    async fn watch_files(&self) {
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*".into()),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "tandem-watch-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("the client refused file watching, so the index only follows edits made in the editor: {error}");
+        }
     }
 
     async fn snapshot(&self, uri: &Uri) -> Option<DocumentSnapshot> {
@@ -266,6 +302,16 @@ impl LanguageServer for Tandem {
             .as_ref()
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false);
+        let _ = self.progress_supported.set(progress_supported);
+        let _ = self.dynamic_watchers.set(
+            params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+        );
         self.engine.set_progress(Arc::new(LspProgress::new(
             self.client.clone(),
             progress_supported,
@@ -306,7 +352,7 @@ impl LanguageServer for Tandem {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
-                        save: None,
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..TextDocumentSyncOptions::default()
                     },
                 )),
@@ -360,6 +406,9 @@ impl LanguageServer for Tandem {
         let doc = params.text_document;
         self.documents
             .open(doc.uri.as_str(), &doc.language_id, doc.version, &doc.text);
+        if let Some(snapshot) = self.documents.snapshot(doc.uri.as_str()) {
+            self.engine.buffer_opened(&snapshot);
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -369,20 +418,48 @@ impl LanguageServer for Tandem {
             .into_iter()
             .map(convert::text_change)
             .collect();
-        if let Err(error) = self.documents.change(
+        match self.documents.change(
             uri.as_str(),
             params.text_document.version,
             &changes,
             self.encoding(),
         ) {
-            tracing::warn!("didChange ignored: {error}");
+            Ok(edits) => {
+                if let Some(snapshot) = self.documents.snapshot(uri.as_str()) {
+                    self.engine.buffer_changed(&snapshot, &edits);
+                }
+            }
+            Err(error) => tracing::warn!("didChange ignored: {error}"),
         }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = crate::documents::path_from_uri(params.text_document.uri.as_str()) {
+            self.engine.files_changed(&[(path, FileChange::Changed)]);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changes: Vec<_> = params
+            .changes
+            .iter()
+            .filter_map(|event| {
+                let path = crate::documents::path_from_uri(event.uri.as_str())?;
+                let change = match event.typ {
+                    FileChangeType::CREATED => FileChange::Created,
+                    FileChangeType::DELETED => FileChange::Deleted,
+                    _ => FileChange::Changed,
+                };
+                Some((path, change))
+            })
+            .collect();
+        self.engine.files_changed(&changes);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.documents.close(uri.as_str());
-        self.engine.forget_document(uri.as_str());
+        self.engine.buffer_closed(uri.as_str());
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -2,6 +2,7 @@
 
 mod budget;
 mod build;
+mod stable_start;
 mod template;
 
 #[cfg(test)]
@@ -9,4 +10,5 @@ mod real_tokenizer_tests;
 
 pub use budget::{fit_window, Window};
 pub use build::{build, comment_marker, BuiltPrompt, PromptInput};
+pub use stable_start::stable_prefix_lines;
 pub use template::{template_by_name, template_for_model, FimTemplate, RepoTokens, BUILTIN_NAMES};

@@ -1,0 +1,304 @@
+//! The pipeline's context step: reads the workspace (index, open buffers, recent edits), asks
+//! each enabled source for candidates within the time budget, and lets `context::assemble` pick
+//! the chunks in a cache-friendly order. The ranking itself lives in the pure `context` module.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tandem_clients::ContextChunk;
+
+use super::active::ActiveBackend;
+use super::request::{CompletionRequest, ContextUse};
+use super::state::Engine;
+use super::window::CursorWindow;
+use super::workspace::Workspace;
+use crate::config::{Config, ContextMode};
+use crate::context::{
+    self, Budgets, Candidate, CurrentWindow, CursorText, DefinitionHit, DefinitionLimits, FileText,
+    NameLimits, RecentLimits, SimilarLimits, Source,
+};
+use crate::index::{import_segments, IndexedFile};
+
+/// Other files the similar-code source reads besides open buffers: the most related first.
+const RELATED_FILES: usize = 24;
+/// Lines before the cursor that the similar-code source compares against.
+const QUERY_LINES: usize = 12;
+
+/// The lines of the current file the prompt's window shows.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WindowLines {
+    pub first: usize,
+    pub last: usize,
+}
+
+/// What the context step chose.
+#[derive(Debug, Default)]
+pub(super) struct Gathered {
+    pub chunks: Vec<ContextChunk>,
+    pub uses: Vec<ContextUse>,
+}
+
+impl Engine {
+    /// Chooses context chunks for a request whose window shows `lines` with `window_text`
+    /// (the prompt's prefix and suffix).
+    pub(super) async fn gather_context(
+        &self,
+        request: &CompletionRequest,
+        window: &CursorWindow,
+        lines: WindowLines,
+        window_text: &str,
+        active: &ActiveBackend,
+    ) -> Gathered {
+        let config = self.config();
+        let sources: Vec<Source> = config
+            .context
+            .sources
+            .iter()
+            .filter_map(|name| Source::from_name(name))
+            .collect();
+        let (Some(workspace), Some(path)) = (self.workspace(), request.document.path.as_ref())
+        else {
+            return Gathered::default();
+        };
+        if config.context.mode == ContextMode::None || sources.is_empty() {
+            return Gathered::default();
+        }
+        let started = Instant::now();
+        let deadline = started + Duration::from_millis(config.context.time_budget_ms);
+        let current_name = workspace.relative(path);
+        let current_text = request.document.text.to_string();
+        let previous = workspace
+            .ledgers
+            .get(&request.document.uri)
+            .map(|l| l.clone())
+            .unwrap_or_default();
+        let candidates = collect_candidates(&CollectInput {
+            config: &config,
+            sources: &sources,
+            workspace: &workspace,
+            current_name: &current_name,
+            current_text: &current_text,
+            current_path: path,
+            window,
+            lines,
+            previous: &previous,
+            deadline,
+        });
+        if candidates.is_empty() {
+            return Gathered::default();
+        }
+
+        let texts: Vec<&str> = candidates.iter().map(|c| c.text.as_str()).collect();
+        let counts = active.counter.count_lines(&texts).await;
+        let by_text: HashMap<&str, usize> = texts.iter().copied().zip(counts).collect();
+        let count = |text: &str| {
+            by_text
+                .get(text)
+                .copied()
+                .unwrap_or_else(|| crate::tokens::estimate(text))
+        };
+        let selection = context::assemble(
+            candidates.clone(),
+            window_text,
+            &Budgets::split(config.context.max_tokens as usize),
+            &previous,
+            &count,
+        );
+        workspace
+            .ledgers
+            .insert(request.document.uri.clone(), selection.ledger.clone());
+        tracing::debug!(
+            "context: {} candidates, {} chosen, {} tokens, {:.1} ms",
+            candidates.len(),
+            selection.chunks.len(),
+            selection.total_tokens(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        Gathered {
+            chunks: selection.context_chunks(),
+            uses: selection
+                .chunks
+                .iter()
+                .map(|c| ContextUse {
+                    source: c.candidate.source.as_str().to_string(),
+                    path: c.candidate.path.clone(),
+                    tokens: c.tokens,
+                })
+                .collect(),
+        }
+    }
+}
+
+struct CollectInput<'a> {
+    config: &'a Config,
+    sources: &'a [Source],
+    workspace: &'a Workspace,
+    current_name: &'a str,
+    current_text: &'a str,
+    current_path: &'a std::path::Path,
+    window: &'a CursorWindow,
+    lines: WindowLines,
+    previous: &'a context::Ledger,
+    deadline: Instant,
+}
+
+/// Asks every enabled source for candidates. `file` mode keeps each source to the current file.
+fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
+    let repo = input.config.context.mode == ContextMode::Repo;
+    let index = &input.workspace.index;
+    let current = CurrentWindow {
+        path: input.current_name,
+        start_line: input.lines.first,
+        end_line: input.lines.last,
+    };
+    let cursor = CursorText {
+        line_prefix: &input.window.line_prefix,
+        line_suffix: &input.window.line_suffix,
+        before: &input.window.before,
+        after: &input.window.after,
+    };
+    let related: Vec<Arc<IndexedFile>> = if repo {
+        index.related_files(input.current_path, RELATED_FILES)
+    } else {
+        Vec::new()
+    };
+    let related_names: Vec<&str> = related.iter().map(|f| f.rel_path.as_str()).collect();
+
+    let mut out = Vec::new();
+    for source in input.sources {
+        if Instant::now() >= input.deadline {
+            tracing::debug!("context: time budget spent before {}", source.as_str());
+            break;
+        }
+        match source {
+            Source::Definitions => {
+                let imports: Vec<String> = index
+                    .file(input.current_path)
+                    .map(|f| {
+                        f.symbols
+                            .imports
+                            .iter()
+                            .filter_map(|spec| import_segments(spec).pop())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let names = context::wanted_names(&cursor, &imports, &NameLimits::default());
+                let found: Vec<(Arc<IndexedFile>, crate::index::DefinitionSite)> = names
+                    .iter()
+                    .flat_map(|name| index.definitions_named(name))
+                    .filter(|(file, _)| repo || file.rel_path == input.current_name)
+                    .collect();
+                let hits: Vec<DefinitionHit<'_>> = found
+                    .iter()
+                    .map(|(file, site)| DefinitionHit {
+                        name: &site.name,
+                        kind: &site.kind,
+                        path: &file.rel_path,
+                        // The current buffer is fresher than its last re-index.
+                        text: if file.rel_path == input.current_name {
+                            input.current_text
+                        } else {
+                            &file.text
+                        },
+                        start_line: site.start_line,
+                        end_line: site.end_line,
+                    })
+                    .collect();
+                out.extend(context::definitions(
+                    &names,
+                    &hits,
+                    &current,
+                    &related_names,
+                    &DefinitionLimits::default(),
+                    input.previous,
+                    Some(input.deadline),
+                ));
+            }
+            Source::Similar => {
+                let files = similar_files(input, &related);
+                let texts: Vec<FileText<'_>> = files
+                    .iter()
+                    .map(|(path, text)| FileText { path, text })
+                    .collect();
+                let query = context::similarity_query(&cursor, QUERY_LINES);
+                out.extend(context::similar(
+                    &query,
+                    &texts,
+                    &current,
+                    &SimilarLimits::default(),
+                    input.previous,
+                    Some(input.deadline),
+                ));
+            }
+            Source::Recent => {
+                let regions = input
+                    .workspace
+                    .recent
+                    .lock()
+                    .map(|r| r.clone())
+                    .unwrap_or_default();
+                let mut held: Vec<(String, Arc<str>)> = Vec::new();
+                let mut seen = HashSet::new();
+                for region in regions.regions() {
+                    if !repo && region.path != input.current_name {
+                        continue;
+                    }
+                    if region.path == input.current_name || !seen.insert(region.path.clone()) {
+                        continue;
+                    }
+                    let path = index.root().join(&region.path);
+                    if let Some(file) = index.file(&path) {
+                        held.push((region.path.clone(), file.text.clone()));
+                    }
+                }
+                let mut texts: Vec<FileText<'_>> = held
+                    .iter()
+                    .map(|(path, text)| FileText { path, text })
+                    .collect();
+                texts.push(FileText {
+                    path: input.current_name,
+                    text: input.current_text,
+                });
+                out.extend(regions.candidates(&texts, &current, &RecentLimits::default()));
+            }
+        }
+    }
+    out
+}
+
+/// Files the similar-code source reads, as (workspace-relative path, text): the current buffer,
+/// then in `repo` mode the other open buffers and the related files, each once.
+fn similar_files(
+    input: &CollectInput<'_>,
+    related: &[Arc<IndexedFile>],
+) -> Vec<(String, Arc<str>)> {
+    let mut files: Vec<(String, Arc<str>)> = vec![(
+        input.current_name.to_string(),
+        Arc::from(input.current_text),
+    )];
+    if input.config.context.mode != ContextMode::Repo {
+        return files;
+    }
+    let mut seen: HashSet<String> = HashSet::from([input.current_name.to_string()]);
+    let index = &input.workspace.index;
+    let open: Vec<std::path::PathBuf> = input
+        .workspace
+        .open
+        .iter()
+        .map(|e| e.value().clone())
+        .collect();
+    for path in open {
+        if let Some(file) = index.file(&path) {
+            if seen.insert(file.rel_path.clone()) {
+                files.push((file.rel_path.clone(), file.text.clone()));
+            }
+        }
+    }
+    for file in related {
+        if seen.insert(file.rel_path.clone()) {
+            files.push((file.rel_path.clone(), file.text.clone()));
+        }
+    }
+    files
+}
