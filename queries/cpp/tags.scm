@@ -1,15 +1,92 @@
-; Definitions and references, for context gathering.
-(function_definition declarator: (function_declarator declarator: (identifier) @name.definition.function))
-(function_definition declarator: (function_declarator declarator: (qualified_identifier name: (identifier) @name.definition.method)))
-(function_definition declarator: (function_declarator declarator: (field_identifier) @name.definition.method))
-(declaration declarator: (function_declarator declarator: (identifier) @name.definition.function))
-(class_specifier name: (type_identifier) @name.definition.class body: (field_declaration_list))
-(struct_specifier name: (type_identifier) @name.definition.class body: (field_declaration_list))
-(enum_specifier name: (type_identifier) @name.definition.type body: (enumerator_list))
-(namespace_definition name: (namespace_identifier) @name.definition.module)
-(type_definition declarator: (type_identifier) @name.definition.type)
-(alias_declaration name: (type_identifier) @name.definition.type)
-(preproc_function_def name: (identifier) @name.definition.macro)
+; C++ tags: definitions, references and includes for the workspace index.
+; Conventions (the same in every language; read by server/src/index/extract.rs, never by Rust
+; code that knows this language):
+;   @name.definition.<kind>         a defined name; <kind> (function, method, class, struct, enum,
+;                                   interface, type, module, macro, constant, variable) is reported
+;                                   as the definition's kind.
+;   @name.definition.<kind>.extent  the whole definition node, in the same pattern as the name; its
+;                                   lines are the definition's line range.
+;   @name.reference.import          an import's module, file or header specifier as written (quotes
+;                                   are stripped); the index resolves it to workspace files.
+;   @name.reference.<kind>          any other name the file uses (call, type, class,
+;                                   implementation, imported = a name an import brings in).
+; When several patterns define the same name node, the pattern written LAST wins, so specific
+; patterns (methods) come after general ones (functions). A reference on a definition's own name
+; node is dropped.
+
+; --- definitions -------------------------------------------------------------------------------
+; Free functions, also returning pointers or references.
+(function_definition
+  declarator: (function_declarator declarator: (identifier) @name.definition.function)) @name.definition.function.extent
+(function_definition
+  declarator: (pointer_declarator
+    declarator: (function_declarator declarator: (identifier) @name.definition.function))) @name.definition.function.extent
+(function_definition
+  declarator: (reference_declarator
+    (function_declarator declarator: (identifier) @name.definition.function))) @name.definition.function.extent
+(declaration
+  declarator: (function_declarator declarator: (identifier) @name.definition.function)) @name.definition.function.extent
+; Methods: defined inside a class body, or outside it as `Type::name` (also `ns::Type::name`).
+(function_definition
+  declarator: (function_declarator declarator: (field_identifier) @name.definition.method)) @name.definition.method.extent
+(field_declaration
+  declarator: (function_declarator declarator: (field_identifier) @name.definition.method)) @name.definition.method.extent
+(function_definition
+  declarator: (function_declarator
+    declarator: (qualified_identifier name: (identifier) @name.definition.method))) @name.definition.method.extent
+(function_definition
+  declarator: (function_declarator
+    declarator: (qualified_identifier
+      name: (qualified_identifier name: (identifier) @name.definition.method)))) @name.definition.method.extent
+(function_definition
+  declarator: (pointer_declarator
+    declarator: (function_declarator
+      declarator: (qualified_identifier name: (identifier) @name.definition.method)))) @name.definition.method.extent
+(function_definition
+  declarator: (reference_declarator
+    (function_declarator
+      declarator: (qualified_identifier name: (identifier) @name.definition.method)))) @name.definition.method.extent
+(class_specifier name: (type_identifier) @name.definition.class body: (_)) @name.definition.class.extent
+(struct_specifier name: (type_identifier) @name.definition.struct body: (_)) @name.definition.struct.extent
+(union_specifier name: (type_identifier) @name.definition.struct body: (_)) @name.definition.struct.extent
+(enum_specifier name: (type_identifier) @name.definition.enum body: (_)) @name.definition.enum.extent
+(namespace_definition name: (namespace_identifier) @name.definition.module) @name.definition.module.extent
+(type_definition declarator: (type_identifier) @name.definition.type) @name.definition.type.extent
+(alias_declaration name: (type_identifier) @name.definition.type) @name.definition.type.extent
+(concept_definition name: (identifier) @name.definition.type) @name.definition.type.extent
+(preproc_function_def name: (identifier) @name.definition.macro) @name.definition.macro.extent
+(preproc_def name: (identifier) @name.definition.constant) @name.definition.constant.extent
+(enumerator name: (identifier) @name.definition.constant) @name.definition.constant.extent
+; Namespace- and file-scope variables.
+(translation_unit
+  (declaration declarator: (init_declarator declarator: (identifier) @name.definition.variable)) @name.definition.variable.extent)
+(declaration_list
+  (declaration declarator: (init_declarator declarator: (identifier) @name.definition.variable)) @name.definition.variable.extent)
+; `const` ones are constants (after the variables: last wins).
+(translation_unit
+  (declaration
+    (type_qualifier)
+    declarator: (init_declarator declarator: (identifier) @name.definition.constant)) @name.definition.constant.extent)
+(declaration_list
+  (declaration
+    (type_qualifier)
+    declarator: (init_declarator declarator: (identifier) @name.definition.constant)) @name.definition.constant.extent)
+; Constructors declared in a class body are methods (after the prototypes: last wins).
+(field_declaration_list
+  (declaration
+    declarator: (function_declarator declarator: (identifier) @name.definition.method)) @name.definition.method.extent)
+
+; --- references --------------------------------------------------------------------------------
 (call_expression function: (identifier) @name.reference.call)
 (call_expression function: (qualified_identifier name: (identifier) @name.reference.call))
 (call_expression function: (field_expression field: (field_identifier) @name.reference.call))
+(call_expression function: (template_function name: (identifier) @name.reference.call))
+(call_expression
+  function: (qualified_identifier name: (template_function name: (identifier) @name.reference.call)))
+(type_identifier) @name.reference.type
+(base_class_clause (type_identifier) @name.reference.implementation)
+(base_class_clause (qualified_identifier name: (type_identifier) @name.reference.implementation))
+
+; --- imports -----------------------------------------------------------------------------------
+(preproc_include path: (string_literal (string_content) @name.reference.import))
+(preproc_include path: (system_lib_string) @name.reference.import)

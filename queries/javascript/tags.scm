@@ -1,11 +1,74 @@
-; Definitions and references, for context gathering.
-(function_declaration name: (identifier) @name.definition.function)
-(generator_function_declaration name: (identifier) @name.definition.function)
-(class_declaration name: (identifier) @name.definition.class)
-(method_definition name: (property_identifier) @name.definition.method)
-(variable_declarator name: (identifier) @name.definition.function value: [(arrow_function) (function_expression)])
-(variable_declarator name: (identifier) @name.definition.variable value: [(number) (string) (object) (array) (call_expression) (new_expression)])
+; JavaScript tags: definitions, references and imports for the workspace index.
+; Conventions (the same in every language; read by server/src/index/extract.rs, never by Rust
+; code that knows this language):
+;   @name.definition.<kind>         a defined name; <kind> (function, method, class, struct, enum,
+;                                   interface, type, module, macro, constant, variable) is reported
+;                                   as the definition's kind.
+;   @name.definition.<kind>.extent  the whole definition node, in the same pattern as the name; its
+;                                   lines are the definition's line range.
+;   @name.reference.import          an import's module, file or header specifier as written (quotes
+;                                   are stripped); the index resolves it to workspace files.
+;   @name.reference.<kind>          any other name the file uses (call, type, class,
+;                                   implementation, imported = a name an import brings in).
+; When several patterns define the same name node, the pattern written LAST wins, so specific
+; patterns (methods) come after general ones (functions). A reference on a definition's own name
+; node is dropped.
+
+; --- definitions -------------------------------------------------------------------------------
+(function_declaration name: (identifier) @name.definition.function) @name.definition.function.extent
+(generator_function_declaration name: (identifier) @name.definition.function) @name.definition.function.extent
+(class_declaration name: (identifier) @name.definition.class) @name.definition.class.extent
+(method_definition name: (property_identifier) @name.definition.method) @name.definition.method.extent
+
+; Top-level `const`/`let`/`var` (also exported); `const` names are constants.
+(program
+  (lexical_declaration (variable_declarator name: (identifier) @name.definition.variable)) @name.definition.variable.extent)
+(program
+  (variable_declaration (variable_declarator name: (identifier) @name.definition.variable)) @name.definition.variable.extent)
+(program
+  (export_statement
+    declaration: (lexical_declaration
+      (variable_declarator name: (identifier) @name.definition.variable))) @name.definition.variable.extent)
+(program
+  (lexical_declaration
+    kind: "const" (variable_declarator name: (identifier) @name.definition.constant)) @name.definition.constant.extent)
+(program
+  (export_statement
+    declaration: (lexical_declaration
+      kind: "const" (variable_declarator name: (identifier) @name.definition.constant))) @name.definition.constant.extent)
+
+; Variables holding a function are functions, at any depth (after the variables: last wins).
+(lexical_declaration
+  (variable_declarator
+    name: (identifier) @name.definition.function
+    value: [(arrow_function) (function_expression) (generator_function)])) @name.definition.function.extent
+(variable_declaration
+  (variable_declarator
+    name: (identifier) @name.definition.function
+    value: [(arrow_function) (function_expression) (generator_function)])) @name.definition.function.extent
+
+; --- references --------------------------------------------------------------------------------
 (call_expression function: (identifier) @name.reference.call)
 (call_expression function: (member_expression property: (property_identifier) @name.reference.call))
 (new_expression constructor: (identifier) @name.reference.class)
-(import_specifier name: (identifier) @name.reference.import)
+(new_expression constructor: (member_expression property: (property_identifier) @name.reference.class))
+(class_heritage (identifier) @name.reference.implementation)
+(class_heritage (member_expression property: (property_identifier) @name.reference.implementation))
+(jsx_opening_element name: (identifier) @name.reference.class)
+(jsx_self_closing_element name: (identifier) @name.reference.class)
+
+; --- imports -----------------------------------------------------------------------------------
+(import_statement source: (string (string_fragment) @name.reference.import))
+(export_statement source: (string (string_fragment) @name.reference.import))
+(call_expression
+  function: (identifier) @name.reference.call
+  arguments: (arguments . (string (string_fragment) @name.reference.import))
+  (#eq? @name.reference.call "require"))
+(call_expression
+  function: (import)
+  arguments: (arguments . (string (string_fragment) @name.reference.import)))
+
+; Names an import brings in.
+(import_specifier name: (identifier) @name.reference.imported)
+(import_clause (identifier) @name.reference.imported)
+(namespace_import (identifier) @name.reference.imported)

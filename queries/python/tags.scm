@@ -1,10 +1,66 @@
-; Definitions and references, for context gathering.
-(function_definition name: (identifier) @name.definition.function)
-(class_definition name: (identifier) @name.definition.class)
+; Python tags: definitions, references and imports for the workspace index.
+; Conventions (the same in every language; read by server/src/index/extract.rs, never by Rust
+; code that knows this language):
+;   @name.definition.<kind>         a defined name; <kind> (function, method, class, struct, enum,
+;                                   interface, type, module, macro, constant, variable) is reported
+;                                   as the definition's kind.
+;   @name.definition.<kind>.extent  the whole definition node, in the same pattern as the name; its
+;                                   lines are the definition's line range.
+;   @name.reference.import          an import's module, file or header specifier as written (quotes
+;                                   are stripped); the index resolves it to workspace files.
+;   @name.reference.<kind>          any other name the file uses (call, type, class,
+;                                   implementation, imported = a name an import brings in).
+; When several patterns define the same name node, the pattern written LAST wins, so specific
+; patterns (methods) come after general ones (functions). A reference on a definition's own name
+; node is dropped.
+
+; --- definitions -------------------------------------------------------------------------------
+(function_definition name: (identifier) @name.definition.function) @name.definition.function.extent
+(decorated_definition
+  definition: (function_definition name: (identifier) @name.definition.function)) @name.definition.function.extent
+(class_definition name: (identifier) @name.definition.class) @name.definition.class.extent
+(decorated_definition
+  definition: (class_definition name: (identifier) @name.definition.class)) @name.definition.class.extent
+
+; Module-level assignments; UPPER_CASE names are constants (after variables: last wins).
+(module
+  (expression_statement
+    (assignment left: (identifier) @name.definition.variable)) @name.definition.variable.extent)
+(module
+  (expression_statement
+    (assignment left: (identifier) @name.definition.constant)) @name.definition.constant.extent
+  (#match? @name.definition.constant "^[A-Z][A-Z0-9_]*$"))
+(module
+  (type_alias_statement left: (type (identifier) @name.definition.type)) @name.definition.type.extent)
+
+; Functions directly in a class body are methods (after the function patterns: last wins).
 (class_definition
-  body: (block (function_definition name: (identifier) @name.definition.method)))
-(assignment left: (identifier) @name.definition.variable)
+  body: (block
+    (function_definition name: (identifier) @name.definition.method) @name.definition.method.extent))
+(class_definition
+  body: (block
+    (decorated_definition
+      definition: (function_definition name: (identifier) @name.definition.method)) @name.definition.method.extent))
+
+; --- references --------------------------------------------------------------------------------
 (call function: (identifier) @name.reference.call)
 (call function: (attribute attribute: (identifier) @name.reference.call))
-(import_from_statement name: (dotted_name (identifier) @name.reference.import))
-(import_statement name: (dotted_name (identifier) @name.reference.import))
+(type (identifier) @name.reference.type)
+(type (attribute attribute: (identifier) @name.reference.type))
+(generic_type (identifier) @name.reference.type)
+(class_definition superclasses: (argument_list (identifier) @name.reference.implementation))
+(class_definition
+  superclasses: (argument_list (attribute attribute: (identifier) @name.reference.implementation)))
+
+; --- imports -----------------------------------------------------------------------------------
+; Modules (`import a.b`, `from .a import b`) and the names after `from … import`, which may be
+; submodules (`from . import models`).
+(import_statement name: (dotted_name) @name.reference.import)
+(import_statement name: (aliased_import name: (dotted_name) @name.reference.import))
+(import_from_statement module_name: (_) @name.reference.import)
+(import_from_statement name: (dotted_name) @name.reference.import)
+(import_from_statement name: (aliased_import name: (dotted_name) @name.reference.import))
+
+; Names a `from … import` brings in.
+(import_from_statement name: (dotted_name (identifier) @name.reference.imported))
+(import_from_statement name: (aliased_import name: (dotted_name (identifier) @name.reference.imported)))

@@ -3,6 +3,7 @@
 mod complete;
 mod doctor;
 mod eval;
+mod eval_holes;
 mod export;
 mod report;
 mod stats;

@@ -1,1 +1,39 @@
 //! Context for the prompt from outside the cursor's window: sources, ranking, budgets, layout.
+//!
+//! Pure: no I/O, no async, and no clock except the optional deadline a source checks so it
+//! keeps its time budget. The engine gathers the inputs (texts from the index and the open
+//! buffers, definition hits, the ledger of the last request) and calls, per request:
+//! `wanted_names` → index lookups → `definitions`; `similarity_query` → `similar_with_cache`;
+//! `RecentEdits::candidates`; then `assemble`, whose `Selection` gives the prompt its chunks
+//! and whose `Ledger` it keeps for the next request.
+//!
+//! Stability is the design rule: consecutive keystrokes should produce a context that only
+//! grows at its end, so the model server reuses its cached prompt. Three things serve it:
+//! similar windows sit at fixed line boundaries; sources keep proposing what the last prompt
+//! used (the ledger) past their usual cut-offs; and `assemble` keeps the last order and only
+//! appends.
+
+mod assemble;
+mod blocks;
+mod candidate;
+mod definitions;
+mod hash;
+mod identifiers;
+mod lines;
+mod near_cursor;
+mod recent;
+mod similar;
+mod similar_cache;
+mod snippet;
+#[cfg(test)]
+mod stability_tests;
+
+pub use assemble::{assemble, Budgets, Chosen, ChunkKey, Ledger, Selection};
+pub use candidate::{Candidate, CurrentWindow, FileText, Source};
+pub use definitions::{definitions, DefinitionHit, DefinitionLimits};
+pub use identifiers::{identifiers, is_stopword, IdentifierSet};
+pub use near_cursor::{similarity_query, wanted_names, CursorText, NameLimits};
+pub use recent::{EditRegion, LineEdit, RecentEdits, RecentLimits};
+pub use similar::{similar, similar_with_cache, SimilarLimits};
+pub use similar_cache::SimilarCache;
+pub use snippet::trim_definition;

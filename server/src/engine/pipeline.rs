@@ -37,6 +37,19 @@ const SINGLE_LINE_MAX_TOKENS: u32 = 64;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
+/// This process's part of every suggestion id: the pid alone repeats once the OS reuses it, and
+/// telemetry keeps ids across sessions, so the start time goes in too.
+fn process_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
+        format!("{}.{started:x}", std::process::id())
+    })
+}
+
 impl Engine {
     /// Completes at the request's cursor. Superseded or cancelled requests stop the model call.
     pub async fn complete(
@@ -170,7 +183,7 @@ impl Engine {
             .map(|text| Suggestion {
                 id: format!(
                     "{}-{}",
-                    std::process::id(),
+                    process_tag(),
                     NEXT_ID.fetch_add(1, Ordering::Relaxed)
                 ),
                 text,

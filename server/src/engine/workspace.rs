@@ -59,7 +59,7 @@ impl Workspace {
             }
             let report = |p: IndexProgress| {
                 if let Some(sink) = &progress {
-                    if p.done % PROGRESS_EVERY == 0 || p.done == p.total {
+                    if p.done.is_multiple_of(PROGRESS_EVERY) || p.done == p.total {
                         sink.report(&format!("{}/{} files", p.done, p.total));
                     }
                 }

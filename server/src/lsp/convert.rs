@@ -12,6 +12,8 @@ use crate::engine::Suggestion;
 
 /// The command a client runs when the user accepts an inline suggestion.
 pub const ACCEPT_COMMAND: &str = "tandem.accept";
+/// The command a client runs when the user dismisses a suggestion (arguments: `{id}`).
+pub const REJECT_COMMAND: &str = "tandem.reject";
 
 /// A `didChange` content change as core data.
 pub fn text_change(event: TextDocumentContentChangeEvent) -> TextChange {

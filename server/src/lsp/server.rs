@@ -8,7 +8,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use super::convert::{self, ACCEPT_COMMAND};
+use super::convert::{self, ACCEPT_COMMAND, REJECT_COMMAND};
 use super::framing;
 use super::progress::LspProgress;
 use crate::config::{self, ConfigLayers, ConfigMessage};
@@ -16,6 +16,7 @@ use crate::documents::{DocumentSnapshot, DocumentStore, PositionEncoding};
 use crate::engine::{
     CompletionOutcome, CompletionRequest, Engine, EngineError, FileChange, HealthReport, Trigger,
 };
+use crate::telemetry::{Offer, Telemetry};
 
 /// Runs the language server on stdin/stdout until the client exits.
 pub async fn serve_stdio() {
@@ -46,6 +47,8 @@ struct Tandem {
     client: Client,
     engine: Arc<Engine>,
     documents: Arc<DocumentStore>,
+    /// Set in `initialize`, once the configuration and workspace are known.
+    telemetry: OnceLock<Telemetry>,
     /// Whether `$/progress` may be used (from the client's capabilities).
     progress_supported: OnceLock<bool>,
     /// Whether the client can register file watchers dynamically.
@@ -65,6 +68,7 @@ impl Tandem {
             client,
             engine: Arc::new(Engine::new(config::Config::default())),
             documents: Arc::new(DocumentStore::default()),
+            telemetry: OnceLock::new(),
             progress_supported: OnceLock::new(),
             dynamic_watchers: OnceLock::new(),
             encoding: OnceLock::new(),
@@ -93,6 +97,7 @@ impl Tandem {
             layers.clone()
         };
         let (config, messages) = config::resolve(&layers);
+        self.telemetry().set_config(&config.telemetry);
         self.engine.set_config(config).await;
         self.show_config_messages(&messages).await;
         if let Some(root) = self.root() {
@@ -138,6 +143,11 @@ impl Tandem {
         }
     }
 
+    /// The telemetry recorder (a no-op before `initialize`).
+    fn telemetry(&self) -> Telemetry {
+        self.telemetry.get().cloned().unwrap_or_default()
+    }
+
     async fn snapshot(&self, uri: &Uri) -> Option<DocumentSnapshot> {
         self.documents.snapshot(uri.as_str())
     }
@@ -157,6 +167,9 @@ impl Tandem {
         };
         match self.engine.complete(request).await {
             Ok(outcome) => {
+                let root = self.root();
+                self.telemetry()
+                    .offered(&Offer::new(document, root.as_deref(), trigger, &outcome));
                 if let Ok(mut last) = self.last_shown.lock() {
                     *last = None;
                 }
@@ -245,28 +258,36 @@ impl Tandem {
     }
 
     async fn did_show_completion(&self, params: Value) {
-        log_signal("shown", &params["item"], None);
+        if let Some(id) = log_signal("shown", &params["item"], None) {
+            self.telemetry().shown(&id);
+        }
     }
 
     async fn did_partially_accept_completion(&self, params: Value) {
         let length = params.get("acceptedLength").and_then(Value::as_u64);
-        log_signal("partially_accepted", &params["item"], length);
+        if let (Some(id), Some(length)) = (
+            log_signal("partially_accepted", &params["item"], length),
+            length,
+        ) {
+            self.telemetry()
+                .partially_accepted(&id, usize::try_from(length).unwrap_or(usize::MAX));
+        }
     }
 }
 
-/// Records what the user did with a suggestion. The item is either ours (its accept command
-/// carries the id) or the bare `{id}` argument of that command. Telemetry will store these; until
-/// then the log is the record.
-fn log_signal(event: &str, item: &Value, accepted_length: Option<u64>) {
+/// Logs what the user did with a suggestion and returns the suggestion's id. The item is either
+/// ours (its accept command carries the id) or the bare `{id}` argument of that command.
+fn log_signal(event: &str, item: &Value, accepted_length: Option<u64>) -> Option<String> {
     let id = item
         .get("id")
         .or_else(|| item.pointer("/command/arguments/0/id"))
-        .and_then(Value::as_str)
-        .unwrap_or("unknown");
+        .and_then(Value::as_str);
+    let shown = id.unwrap_or("unknown");
     match accepted_length {
-        Some(length) => tracing::info!("suggestion {event}: id={id} accepted_length={length}"),
-        None => tracing::info!("suggestion {event}: id={id}"),
+        Some(length) => tracing::info!("suggestion {event}: id={shown} accepted_length={length}"),
+        None => tracing::info!("suggestion {event}: id={shown}"),
     }
+    id.map(str::to_string)
 }
 
 fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
@@ -340,6 +361,11 @@ impl LanguageServer for Tandem {
             key: "tandem.toml".into(),
             message: format!("{message}; ignoring that file"),
         }));
+        let _ = self.telemetry.set(Telemetry::new(
+            &config.telemetry,
+            root.clone(),
+            self.documents.clone(),
+        ));
         self.engine.set_config(config).await;
         if let Ok(mut pending) = self.pending_messages.lock() {
             *pending = messages;
@@ -362,7 +388,7 @@ impl LanguageServer for Tandem {
                     ..CompletionOptions::default()
                 }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![ACCEPT_COMMAND.into()],
+                    commands: vec![ACCEPT_COMMAND.into(), REJECT_COMMAND.into()],
                     ..ExecuteCommandOptions::default()
                 }),
                 ..ServerCapabilities::default()
@@ -398,6 +424,7 @@ impl LanguageServer for Tandem {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.telemetry().shutdown().await;
         self.engine.shutdown().await;
         Ok(())
     }
@@ -425,6 +452,7 @@ impl LanguageServer for Tandem {
             self.encoding(),
         ) {
             Ok(edits) => {
+                self.telemetry().document_changed(uri.as_str(), &edits);
                 if let Some(snapshot) = self.documents.snapshot(uri.as_str()) {
                     self.engine.buffer_changed(&snapshot, &edits);
                 }
@@ -458,6 +486,8 @@ impl LanguageServer for Tandem {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        // Before the store forgets it: the last retention checkpoint reads the text.
+        self.telemetry().document_closed(uri.as_str());
         self.documents.close(uri.as_str());
         self.engine.buffer_closed(uri.as_str());
     }
@@ -492,9 +522,15 @@ impl LanguageServer for Tandem {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let argument = params.arguments.first().cloned().unwrap_or(Value::Null);
         if params.command == ACCEPT_COMMAND {
-            let argument = params.arguments.first().cloned().unwrap_or(Value::Null);
-            log_signal("accepted", &argument, None);
+            if let Some(id) = log_signal("accepted", &argument, None) {
+                self.telemetry().accepted(&id);
+            }
+        } else if params.command == REJECT_COMMAND {
+            if let Some(id) = log_signal("rejected", &argument, None) {
+                self.telemetry().rejected(&id);
+            }
         }
         Ok(None)
     }

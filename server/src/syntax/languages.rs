@@ -23,9 +23,13 @@ pub struct Language {
     pub blocks_source: &'static str,
     /// Source of `queries/<name>/tags.scm` (captures `@name.definition.*`, `@name.reference.*`).
     pub tags_source: &'static str,
+    /// Source of `queries/<name>/holes.scm` (captures `@hole.statement`, `@hole.block`,
+    /// `@hole.skip`), used by `tandem eval holes`.
+    pub holes_source: &'static str,
     grammar: fn() -> tree_sitter::Language,
     blocks: OnceLock<Option<Query>>,
     tags: OnceLock<Option<Query>>,
+    holes: OnceLock<Option<Query>>,
 }
 
 impl Language {
@@ -46,6 +50,13 @@ impl Language {
     pub fn tags_query(&self) -> Option<&Query> {
         self.tags
             .get_or_init(|| Query::new(&self.grammar(), self.tags_source).ok())
+            .as_ref()
+    }
+
+    /// The compiled `holes.scm` query; `None` only if the embedded query does not compile.
+    pub fn holes_query(&self) -> Option<&Query> {
+        self.holes
+            .get_or_init(|| Query::new(&self.grammar(), self.holes_source).ok())
             .as_ref()
     }
 }
@@ -81,9 +92,11 @@ macro_rules! language {
             indent_scoped: $scoped,
             blocks_source: include_str!(concat!("../../../queries/", $queries, "/blocks.scm")),
             tags_source: include_str!(concat!("../../../queries/", $queries, "/tags.scm")),
+            holes_source: include_str!(concat!("../../../queries/", $queries, "/holes.scm")),
             grammar: || $grammar.into(),
             blocks: OnceLock::new(),
             tags: OnceLock::new(),
+            holes: OnceLock::new(),
         }
     };
 }

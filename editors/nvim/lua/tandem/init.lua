@@ -43,7 +43,11 @@ function M.setup(opts)
       end
     end,
   })
-  vim.api.nvim_create_autocmd({ "InsertLeave", "BufLeave" }, {
+  vim.api.nvim_create_autocmd("InsertLeave", {
+    group = group,
+    callback = function() suggestion.reject() end,
+  })
+  vim.api.nvim_create_autocmd("BufLeave", {
     group = group,
     callback = function() suggestion.dismiss() end,
   })

@@ -65,7 +65,7 @@ function M.setup(keys)
     map_with_fallback(keys.accept, "accept", suggestion.accept, "tandem: accept suggestion")
   end
   if keys.dismiss then
-    map_with_fallback(keys.dismiss, "dismiss", suggestion.dismiss, "tandem: dismiss suggestion")
+    map_with_fallback(keys.dismiss, "dismiss", suggestion.reject, "tandem: dismiss suggestion")
   end
   if keys.accept_word then
     map(keys.accept_word, suggestion.accept_word, "tandem: accept next word")

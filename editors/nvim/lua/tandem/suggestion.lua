@@ -55,6 +55,23 @@ function M.dismiss()
   current = nil
 end
 
+--- The user dismissed the suggestion on purpose: tell the server (telemetry counts it as an
+--- explicit rejection), then dismiss.
+function M.reject()
+  if current then
+    local item = current.items[current.index]
+    local c = client.get(current.buf)
+    if c and item and shown[item] and item.command and item.command.arguments then
+      client.exec(c, {
+        title = "reject",
+        command = "tandem.reject",
+        arguments = item.command.arguments,
+      }, current.buf)
+    end
+  end
+  M.dismiss()
+end
+
 local function render()
   local item = current.items[current.index]
   ghost.show(current.buf, current.row, current.col, current.rest, opts.hl_group)

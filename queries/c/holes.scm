@@ -1,0 +1,12 @@
+; Hole candidates for `tandem eval holes` (see server/src/eval/holes.rs).
+;   @hole.statement  one statement or member: a `line` hole when it fits on one line, and the line
+;                    where it starts may hold a `line-rest` hole
+;   @hole.block      a body: runs of its @hole.statement children spanning 2-5 lines are `block` holes
+;   @hole.skip       text without code structure (comments, strings): never the whole of a hole
+
+(translation_unit (_) @hole.statement)
+(compound_statement (_) @hole.statement) @hole.block
+(field_declaration_list (_) @hole.statement)
+
+(comment) @hole.skip
+(string_literal) @hole.skip

@@ -1,0 +1,13 @@
+; Hole candidates for `tandem eval holes` (see server/src/eval/holes.rs).
+;   @hole.statement  one statement or member: a `line` hole when it fits on one line, and the line
+;                    where it starts may hold a `line-rest` hole
+;   @hole.block      a body: runs of its @hole.statement children spanning 2-5 lines are `block` holes
+;   @hole.skip       text without code structure (comments, strings): never the whole of a hole
+
+(source_file (_) @hole.statement)
+(statement_list (_) @hole.statement) @hole.block
+(field_declaration_list (_) @hole.statement)
+
+(comment) @hole.skip
+(interpreted_string_literal) @hole.skip
+(raw_string_literal) @hole.skip

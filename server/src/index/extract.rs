@@ -1,0 +1,227 @@
+//! Symbols of one file, read off its language's tags query (`queries/<language>/tags.scm`).
+//!
+//! Everything language-specific lives in the query; this file only knows the capture-name
+//! conventions written at the top of every `tags.scm`.
+
+use std::cell::RefCell;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator, Tree};
+
+use super::symbols::{DefinitionSite, FileSymbols};
+use crate::syntax::Language;
+
+/// Prefix of a capture naming a defined name: `name.definition.<kind>`.
+const DEFINITION: &str = "name.definition.";
+/// Suffix of the capture on a whole definition node: `name.definition.<kind>.extent`.
+const EXTENT: &str = ".extent";
+/// Prefix of a capture naming a used name: `name.reference.<kind>`.
+const REFERENCE: &str = "name.reference.";
+/// The reference kind that holds an import specifier rather than a name.
+const IMPORT: &str = "import";
+
+/// What one capture name means to the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Role {
+    /// A defined name of this kind.
+    Name(String),
+    /// The whole node of the definition captured in the same match.
+    Extent,
+    /// An import specifier.
+    Import,
+    /// A used name.
+    Reference,
+    /// A capture the index does not read.
+    Ignored,
+}
+
+fn role(capture_name: &str) -> Role {
+    if let Some(rest) = capture_name.strip_prefix(DEFINITION) {
+        return match rest.strip_suffix(EXTENT) {
+            Some(_) => Role::Extent,
+            None => Role::Name(rest.to_string()),
+        };
+    }
+    match capture_name.strip_prefix(REFERENCE) {
+        Some(IMPORT) => Role::Import,
+        Some(_) => Role::Reference,
+        None => Role::Ignored,
+    }
+}
+
+thread_local! {
+    // Parsers are reusable and the index parses thousands of files per thread.
+    static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
+}
+
+fn parse(language: &Language, text: &str) -> Option<Tree> {
+    PARSER.with(|parser| {
+        let mut parser = parser.borrow_mut();
+        parser.set_language(&language.grammar()).ok()?;
+        parser.parse(text, None)
+    })
+}
+
+/// A definition seen so far; several patterns may capture the same name node.
+struct Seen {
+    pattern: usize,
+    kind: String,
+    lines: (usize, usize),
+}
+
+/// Definitions, references and imports of `text`, as the language's tags query captures them.
+/// Pure: the same text always gives the same symbols.
+pub fn extract(language: &Language, text: &str) -> FileSymbols {
+    let (Some(query), Some(tree)) = (language.tags_query(), parse(language, text)) else {
+        return FileSymbols::default();
+    };
+    let roles: Vec<Role> = query.capture_names().iter().map(|n| role(n)).collect();
+    let mut definitions: HashMap<Range<usize>, Seen> = HashMap::new();
+    let mut references: Vec<(Range<usize>, &str)> = Vec::new();
+    let mut imports: Vec<(usize, &str)> = Vec::new();
+
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+    while let Some(found) = matches.next() {
+        let extent = found
+            .captures
+            .iter()
+            .find(|c| roles[c.index as usize] == Role::Extent)
+            .map(|c| c.node);
+        for capture in found.captures {
+            let node = capture.node;
+            match &roles[capture.index as usize] {
+                Role::Name(kind) => {
+                    let seen = Seen {
+                        pattern: found.pattern_index,
+                        kind: kind.clone(),
+                        lines: line_span(extent.unwrap_or(node)),
+                    };
+                    // The pattern written last wins: specific patterns follow general ones.
+                    match definitions.entry(node.byte_range()) {
+                        Entry::Occupied(mut old) if seen.pattern >= old.get().pattern => {
+                            old.insert(seen);
+                        }
+                        Entry::Occupied(_) => {}
+                        Entry::Vacant(slot) => {
+                            slot.insert(seen);
+                        }
+                    }
+                }
+                Role::Import => {
+                    if let Some(spec) = node_text(text, node).map(unquote) {
+                        // `from . import x` has the module `.`, which names nothing by itself.
+                        if spec.chars().any(char::is_alphanumeric) {
+                            imports.push((node.start_byte(), spec));
+                        }
+                    }
+                }
+                Role::Reference => {
+                    if let Some(name) = node_text(text, node) {
+                        references.push((node.byte_range(), name));
+                    }
+                }
+                Role::Extent | Role::Ignored => {}
+            }
+        }
+    }
+    assemble(text, definitions, references, imports)
+}
+
+/// Orders everything by position, drops references on definition names and repeated names.
+fn assemble(
+    text: &str,
+    definitions: HashMap<Range<usize>, Seen>,
+    mut references: Vec<(Range<usize>, &str)>,
+    mut imports: Vec<(usize, &str)>,
+) -> FileSymbols {
+    let mut sites: Vec<(Range<usize>, Seen)> = definitions.into_iter().collect();
+    sites.sort_by_key(|(range, _)| (range.start, range.end));
+    let names: HashSet<&Range<usize>> = sites.iter().map(|(range, _)| range).collect();
+    references.retain(|(range, _)| !names.contains(range));
+    references.sort_by_key(|(range, _)| (range.start, range.end));
+    imports.sort_by_key(|(start, _)| *start);
+
+    let definitions = sites
+        .into_iter()
+        .filter_map(|(range, seen)| {
+            Some(DefinitionSite {
+                name: text.get(range)?.to_string(),
+                kind: seen.kind,
+                start_line: seen.lines.0,
+                end_line: seen.lines.1,
+            })
+        })
+        .collect();
+    FileSymbols {
+        definitions,
+        references: unique(references.into_iter().map(|(_, name)| name)),
+        imports: unique(imports.into_iter().map(|(_, spec)| spec)),
+    }
+}
+
+fn unique<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    items
+        .filter(|item| seen.insert(*item))
+        .map(str::to_string)
+        .collect()
+}
+
+fn node_text<'t>(text: &'t str, node: Node<'_>) -> Option<&'t str> {
+    text.get(node.byte_range()).filter(|t| !t.is_empty())
+}
+
+/// First and last line of a node; a node ending right after a line break ends on the line before.
+fn line_span(node: Node<'_>) -> (usize, usize) {
+    let start = node.start_position().row;
+    let end = node.end_position();
+    let last = if end.column == 0 && end.row > start {
+        end.row - 1
+    } else {
+        end.row
+    };
+    (start, last)
+}
+
+/// Strips the quotes or angle brackets a specifier may be captured with (`"x.h"`, `<stdio.h>`).
+fn unquote(spec: &str) -> &str {
+    spec.trim()
+        .trim_matches(|c| matches!(c, '"' | '\'' | '`' | '<' | '>'))
+        .trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capture_names_map_to_roles() {
+        let cases = [
+            ("name.definition.function", Role::Name("function".into())),
+            ("name.definition.function.extent", Role::Extent),
+            ("name.reference.import", Role::Import),
+            ("name.reference.call", Role::Reference),
+            ("name.reference.imported", Role::Reference),
+            ("block.open", Role::Ignored),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(role(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn specifiers_lose_their_quotes() {
+        let cases = [
+            ("\"x.h\"", "x.h"),
+            ("<stdio.h>", "stdio.h"),
+            ("'./a'", "./a"),
+            ("crate::a", "crate::a"),
+        ];
+        for (spec, expected) in cases {
+            assert_eq!(unquote(spec), expected);
+        }
+    }
+}
