@@ -15,6 +15,7 @@ mod position_encodings;
 mod postprocess_on_the_wire;
 mod protocol_flow;
 mod real_model;
+mod repo_context;
 mod report_chromium;
 mod robustness;
 mod stats_cli;

@@ -154,6 +154,11 @@ impl Engine {
         *slot = Some(Arc::new(Workspace::new(root, settings, progress)));
     }
 
+    /// The root of the open workspace, if any.
+    pub fn workspace_root(&self) -> Option<PathBuf> {
+        self.workspace().map(|w| w.index.root().to_path_buf())
+    }
+
     /// The open workspace, if any.
     pub(super) fn workspace(&self) -> Option<Arc<Workspace>> {
         self.workspace.read().ok().and_then(|w| w.clone())

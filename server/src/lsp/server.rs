@@ -100,16 +100,27 @@ impl Tandem {
         self.telemetry().set_config(&config.telemetry);
         self.engine.set_config(config).await;
         self.show_config_messages(&messages).await;
-        if let Some(root) = self.root() {
-            let progress = LspProgress::new(
-                self.client.clone(),
-                self.progress_supported.get().copied().unwrap_or(false),
-            );
-            self.engine
-                .open_workspace_with(root, Some(Arc::new(progress)));
-            if self.dynamic_watchers.get().copied().unwrap_or(false) {
-                self.watch_files().await;
-            }
+        self.open_workspace().await;
+    }
+
+    /// Indexes the workspace root in the background (reporting `$/progress`) and asks the client
+    /// to watch its files. Opening the same root again does nothing, so a configuration change
+    /// only reaches here to pick up a root that was not open yet.
+    async fn open_workspace(&self) {
+        let Some(root) = self.root() else {
+            return;
+        };
+        if self.engine.workspace_root().as_deref() == Some(root.as_path()) {
+            return;
+        }
+        let progress = LspProgress::new(
+            self.client.clone(),
+            self.progress_supported.get().copied().unwrap_or(false),
+        );
+        self.engine
+            .open_workspace_with(root, Some(Arc::new(progress)));
+        if self.dynamic_watchers.get().copied().unwrap_or(false) {
+            self.watch_files().await;
         }
     }
 
@@ -408,6 +419,7 @@ impl LanguageServer for Tandem {
             .map(|mut m| std::mem::take(&mut *m))
             .unwrap_or_default();
         self.show_config_messages(&messages).await;
+        self.open_workspace().await;
         // Start the model in the background so it is ready by the first keystroke.
         let engine = self.engine.clone();
         let client = self.client.clone();

@@ -143,6 +143,11 @@ impl LspClient {
         }
     }
 
+    /// The workspace folder the client reports as its root (empty until a test writes files).
+    pub fn workspace(&self) -> &std::path::Path {
+        &self.workspace
+    }
+
     /// A `file:` URI for a file in the workspace (the file need not exist).
     pub fn uri(&self, name: &str) -> String {
         format!("file://{}/{name}", self.workspace.display())

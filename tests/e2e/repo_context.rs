@@ -1,0 +1,135 @@
+//! Repository context in the editor: the server indexes the workspace it was started on (with
+//! `$/progress`), puts definitions from other files into the prompt, and follows files changed
+//! outside the editor through `workspace/didChangeWatchedFiles`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::support::lsp_client::LspClient;
+use crate::support::scripted_backend::ScriptedBackend;
+use crate::support::setup::Doc;
+use crate::support::setup::{inline_items, INVOKED};
+use crate::support::text::Encoding;
+
+const BILLING: &str = "def apply_discount(price, percent):\n    \"\"\"The price after a percentage discount, in cents.\"\"\"\n    return round(price * (1 - percent / 100))\n";
+const SHOP: &str = "from billing import apply_discount\n\n\ndef checkout(total):\n    return <|>\n";
+
+fn settings(url: &str, mode: &str) -> Value {
+    json!({
+        "backend": {"kind": "llamacpp", "url": url},
+        "completion": {"debounce_ms": 0},
+        "context": {"mode": mode, "time_budget_ms": 2000},
+    })
+}
+
+/// Waits until the server ended a `$/progress` (the index's first pass).
+async fn wait_for_index(client: &LspClient) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ended = client
+            .server_messages("$/progress")
+            .iter()
+            .any(|m| m.pointer("/params/value/kind").and_then(Value::as_str) == Some("end"));
+        if ended {
+            return;
+        }
+        if Instant::now() > deadline {
+            client.fail("the workspace index never ended its $/progress");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The prompt text of the last generation request.
+fn last_prompt(backend: &ScriptedBackend) -> String {
+    let generations = backend.generations();
+    let last = generations.last().expect("a generation request");
+    last.body["prompt"].as_str().unwrap_or_default().to_string()
+}
+
+async fn ask(client: &LspClient, uri: &str, at: (u32, u32)) {
+    let result = client.inline_completion(uri, at, INVOKED).await;
+    match result {
+        Ok(result) => {
+            let _ = inline_items(&result);
+        }
+        Err(error) => client.fail(&format!("inlineCompletion failed: {error:?}")),
+    }
+}
+
+#[tokio::test]
+async fn the_prompt_carries_definitions_from_other_files_and_follows_outside_changes() {
+    let backend = ScriptedBackend::start().await;
+    backend.reply_text("apply_discount(total, 10)");
+    let client = LspClient::start().await;
+    std::fs::write(client.workspace().join("billing.py"), BILLING).expect("write billing.py");
+    client
+        .initialize(settings(&backend.url(), "repo"), None)
+        .await;
+    wait_for_index(&client).await;
+
+    let uri = client.uri("shop.py");
+    let (mut doc, cursor) = Doc::open(&client, &uri, "python", SHOP, Encoding::Utf16);
+    ask(&client, &uri, doc.position(cursor)).await;
+    let prompt = last_prompt(&backend);
+    assert!(
+        prompt.contains("<|file_sep|>billing.py")
+            && prompt.contains("def apply_discount(price, percent):"),
+        "the prompt should hold billing.py's definition as a repo-level file section: {prompt}"
+    );
+    assert!(
+        prompt.find("<|file_sep|>billing.py") < prompt.find("<|fim_prefix|>"),
+        "context goes before the file's prefix: {prompt}"
+    );
+
+    // A file created outside the editor, then announced by the client's file watcher.
+    let tax = client.workspace().join("tax.py");
+    std::fs::write(
+        &tax,
+        "def vat_for(amount):\n    return amount * 21 // 100\n",
+    )
+    .expect("write tax.py");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": client.uri("tax.py"), "type": 1}]}),
+    );
+    doc.insert(&client, cursor, "vat_for(total) + ");
+    let at = doc.position(cursor + "vat_for(total) + ".len());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        ask(&client, &uri, at).await;
+        if last_prompt(&backend).contains("def vat_for(amount):") {
+            break;
+        }
+        if Instant::now() > deadline {
+            client.fail(&format!(
+                "a file created outside the editor never reached the prompt: {}",
+                last_prompt(&backend)
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn context_mode_none_sends_only_the_current_file() {
+    let backend = ScriptedBackend::start().await;
+    backend.reply_text("apply_discount(total, 10)");
+    let client = LspClient::start().await;
+    std::fs::write(client.workspace().join("billing.py"), BILLING).expect("write billing.py");
+    client
+        .initialize(settings(&backend.url(), "none"), None)
+        .await;
+
+    let uri = client.uri("shop.py");
+    let (doc, cursor) = Doc::open(&client, &uri, "python", SHOP, Encoding::Utf16);
+    ask(&client, &uri, doc.position(cursor)).await;
+    let prompt = last_prompt(&backend);
+    assert!(
+        !prompt.contains("def apply_discount") && !prompt.contains("<|file_sep|>"),
+        "context mode none must not add other files: {prompt}"
+    );
+    client.shutdown_and_exit().await;
+}
