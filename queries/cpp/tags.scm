@@ -1,18 +1,5 @@
 ; C++ tags: definitions, references and includes for the workspace index.
-; Conventions (the same in every language; read by server/src/index/extract.rs, never by Rust
-; code that knows this language):
-;   @name.definition.<kind>         a defined name; <kind> (function, method, class, struct, enum,
-;                                   interface, type, module, macro, constant, variable) is reported
-;                                   as the definition's kind.
-;   @name.definition.<kind>.extent  the whole definition node, in the same pattern as the name; its
-;                                   lines are the definition's line range.
-;   @name.reference.import          an import's module, file or header specifier as written (quotes
-;                                   are stripped); the index resolves it to workspace files.
-;   @name.reference.<kind>          any other name the file uses (call, type, class,
-;                                   implementation, imported = a name an import brings in).
-; When several patterns define the same name node, the pattern written LAST wins, so specific
-; patterns (methods) come after general ones (functions). A reference on a definition's own name
-; node is dropped.
+; Capture names and rules: queries/README.md.
 
 ; --- definitions -------------------------------------------------------------------------------
 ; Free functions, also returning pointers or references.

@@ -7,37 +7,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::eval_cli::{check_fixture_report, fixture_tasks, read_report, task, Isolated};
+use crate::support::real_parts::real_parts;
 
 /// Starting the server and six cold prompts on 2 shared CPU cores.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
-
-/// Where the real binary and model are, or why the test cannot run (the conventions of
-/// `real_model.rs`: CI has both, so a missing one fails unless skipping is asked for).
-fn real_parts() -> Option<(PathBuf, PathBuf)> {
-    let cache = std::env::var_os("HOME")
-        .map(|home| PathBuf::from(home).join(".cache/tandem"))
-        .unwrap_or_default();
-    let binary = std::env::var_os("TANDEM_LLAMA_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cache.join("llama-server/0.3.36/bin/llama-server"));
-    let model = std::env::var_os("TANDEM_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cache.join("models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"));
-    if binary.is_file() && model.is_file() {
-        return Some((binary, model));
-    }
-    if std::env::var("TANDEM_SKIP_REAL_MODEL").as_deref() == Ok("1") {
-        eprintln!("skipped: TANDEM_SKIP_REAL_MODEL=1 and no real llama-server/model");
-        return None;
-    }
-    panic!(
-        "the real-model tests need {} and {}: run scripts/install-llama-server and \
-         scripts/fetch-model 0.5b (scripts/test does both), or set TANDEM_LLAMA_SERVER and \
-         TANDEM_MODEL; TANDEM_SKIP_REAL_MODEL=1 skips these tests",
-        binary.display(),
-        model.display()
-    );
-}
 
 #[tokio::test]
 async fn eval_runs_the_fixture_on_the_real_managed_model_and_reports_every_field() {

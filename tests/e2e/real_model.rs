@@ -5,45 +5,19 @@
 //! is mid-line, no fences or prose, nothing that duplicates the code after the cursor.
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use crate::support::lsp_client::LspClient;
+use crate::support::real_parts::real_parts;
 use crate::support::setup::{inline_items, insert_text, Doc, AUTOMATIC};
 use crate::support::text::Encoding;
 
 /// A real model answers slowly on 2 CPU cores, above all on a cold prompt.
 const MODEL_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// Where the real binary and model are, or why the test cannot run.
-fn real_parts() -> Option<(PathBuf, PathBuf)> {
-    let cache = std::env::var_os("HOME")
-        .map(|home| PathBuf::from(home).join(".cache/tandem"))
-        .unwrap_or_default();
-    let binary = std::env::var_os("TANDEM_LLAMA_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cache.join("llama-server/0.3.36/bin/llama-server"));
-    let model = std::env::var_os("TANDEM_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cache.join("models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"));
-    if binary.is_file() && model.is_file() {
-        return Some((binary, model));
-    }
-    if std::env::var("TANDEM_SKIP_REAL_MODEL").as_deref() == Ok("1") {
-        eprintln!("skipped: TANDEM_SKIP_REAL_MODEL=1 and no real llama-server/model");
-        return None;
-    }
-    panic!(
-        "the real-model tests need {} and {}: run scripts/install-llama-server and \
-         scripts/fetch-model 0.5b (scripts/test does both), or set TANDEM_LLAMA_SERVER and \
-         TANDEM_MODEL; TANDEM_SKIP_REAL_MODEL=1 skips these tests",
-        binary.display(),
-        model.display()
-    );
-}
 
 /// A llama-server started for one test, killed when dropped.
 struct LlamaServer {

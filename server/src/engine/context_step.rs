@@ -32,8 +32,29 @@ pub(super) struct WindowLines {
     pub last: usize,
 }
 
+/// How long after a request the next one on the same line still counts as the same typing
+/// burst.
+const BURST_GAP: Duration = Duration::from_secs(5);
+
+/// What the context step chose for a document's last request.
+#[derive(Debug, Clone)]
+pub(crate) struct LastContext {
+    line: usize,
+    at: Instant,
+    gathered: Gathered,
+}
+
+/// Whether a request on `line` at `now` continues the typing burst of the last request, and so
+/// keeps its context as it was. The model server reuses its cached prompt only up to the first
+/// token that differs, and context sits before the file: a chunk that comes or goes while the
+/// user types re-evaluates the whole window (seconds on a laptop CPU). On a new line, after a
+/// pause, or when files change outside the editor, context is gathered anew.
+pub(crate) fn same_burst(last_line: usize, last_at: Instant, line: usize, now: Instant) -> bool {
+    line == last_line && now.saturating_duration_since(last_at) <= BURST_GAP
+}
+
 /// What the context step chose.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Gathered {
     pub chunks: Vec<ContextChunk>,
     pub uses: Vec<ContextUse>,
@@ -65,6 +86,14 @@ impl Engine {
             return Gathered::default();
         }
         let started = Instant::now();
+        let text = &request.document.text;
+        let line = text.char_to_line(request.cursor.min(text.len_chars()));
+        if let Some(mut last) = workspace.last_context.get_mut(&request.document.uri) {
+            if same_burst(last.line, last.at, line, started) {
+                last.at = started;
+                return last.gathered.clone();
+            }
+        }
         let deadline = started + Duration::from_millis(config.context.time_budget_ms);
         let current_name = workspace.relative(path);
         let current_text = request.document.text.to_string();
@@ -86,6 +115,13 @@ impl Engine {
             deadline,
         });
         if candidates.is_empty() {
+            remember(
+                &workspace,
+                &request.document.uri,
+                line,
+                started,
+                &Gathered::default(),
+            );
             return Gathered::default();
         }
 
@@ -115,7 +151,7 @@ impl Engine {
             selection.total_tokens(),
             started.elapsed().as_secs_f64() * 1000.0
         );
-        Gathered {
+        let gathered = Gathered {
             chunks: selection.context_chunks(),
             uses: selection
                 .chunks
@@ -126,8 +162,22 @@ impl Engine {
                     tokens: c.tokens,
                 })
                 .collect(),
-        }
+        };
+        remember(&workspace, &request.document.uri, line, started, &gathered);
+        gathered
     }
+}
+
+/// Keeps what a request on `line` chose, for the rest of its typing burst.
+fn remember(workspace: &Workspace, uri: &str, line: usize, at: Instant, gathered: &Gathered) {
+    workspace.last_context.insert(
+        uri.to_string(),
+        LastContext {
+            line,
+            at,
+            gathered: gathered.clone(),
+        },
+    );
 }
 
 struct CollectInput<'a> {
@@ -301,4 +351,24 @@ fn similar_files(
         }
     }
     files
+}
+
+#[cfg(test)]
+mod burst_tests {
+    use super::*;
+
+    #[test]
+    fn context_is_kept_while_typing_on_one_line_and_gathered_anew_otherwise() {
+        let t0 = Instant::now();
+        let soon = t0 + Duration::from_millis(300);
+        let later = t0 + BURST_GAP + Duration::from_millis(1);
+        assert!(
+            same_burst(10, t0, 10, soon),
+            "the next keystroke on the line"
+        );
+        assert!(same_burst(10, t0, 10, t0 + BURST_GAP), "up to the gap");
+        assert!(!same_burst(10, t0, 11, soon), "a new line");
+        assert!(!same_burst(10, t0, 9, soon), "a line above");
+        assert!(!same_burst(10, t0, 10, later), "after a pause");
+    }
 }

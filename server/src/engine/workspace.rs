@@ -8,6 +8,7 @@ use std::time::Duration;
 use dashmap::DashMap;
 use tokio::sync::watch;
 
+use super::context_step::LastContext;
 use super::state::{Engine, ProgressSink};
 use crate::context::{Ledger, LineEdit, RecentEdits};
 use crate::documents::{CharEdit, DocumentSnapshot};
@@ -30,6 +31,9 @@ pub struct Workspace {
     pub(super) recent: Mutex<RecentEdits>,
     /// The context chosen for each document's previous request, so the next one keeps its order.
     pub(super) ledgers: DashMap<String, Ledger>,
+    /// The context of each document's last request, reused while the user types on the same
+    /// line (see `context_step::same_burst`).
+    pub(super) last_context: Arc<DashMap<String, LastContext>>,
     /// Line count of each open buffer after its last edit, to tell removed line breaks.
     line_counts: DashMap<String, usize>,
     edits: std::sync::atomic::AtomicU64,
@@ -85,6 +89,7 @@ impl Workspace {
             dirty,
             recent: Mutex::new(RecentEdits::default()),
             ledgers: DashMap::new(),
+            last_context: Arc::default(),
             line_counts: DashMap::new(),
             edits: std::sync::atomic::AtomicU64::new(0),
         }
@@ -247,6 +252,7 @@ impl Engine {
             return;
         };
         workspace.ledgers.remove(uri);
+        workspace.last_context.remove(uri);
         workspace.line_counts.remove(uri);
         if let Some((_, path)) = workspace.open.remove(uri) {
             workspace.dirty.remove(&path);
@@ -268,7 +274,11 @@ impl Engine {
             return;
         }
         // Re-reading and parsing files is blocking work; a branch switch can touch thousands.
+        // Context chosen before the change may name code that is gone: the next request
+        // gathers anew, also after the refresh, since one may start while it runs.
+        workspace.last_context.clear();
         let index = workspace.index.clone();
+        let last_context = workspace.last_context.clone();
         tokio::task::spawn_blocking(move || {
             for (path, change) in changes {
                 match change {
@@ -276,6 +286,7 @@ impl Engine {
                     FileChange::Deleted => index.remove(&path),
                 }
             }
+            last_context.clear();
         });
     }
 }

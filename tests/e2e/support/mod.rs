@@ -5,6 +5,7 @@ pub mod http_wire;
 pub mod lsp_client;
 pub mod lsp_wire;
 pub mod model_apis;
+pub mod real_parts;
 pub mod scripted_backend;
 pub mod setup;
 pub mod text;
