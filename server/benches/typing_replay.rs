@@ -6,6 +6,8 @@
 //!
 //! `cargo bench -p tandem --bench typing_replay -- --chars 300 --modes repo,none`
 
+#[path = "../../tests/e2e/support/isolation.rs"]
+mod isolation;
 #[allow(dead_code)]
 #[path = "../../tests/e2e/support/lsp_client.rs"]
 mod lsp_client;

@@ -9,6 +9,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::process::Command;
 
+use crate::support::isolation::isolated_env;
+
 /// The committed fixture: two small repos and a task file with a deliberately missing repo.
 pub fn fixture_tasks() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/eval/tasks.jsonl")
@@ -81,18 +83,12 @@ impl Isolated {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        for (key, _) in std::env::vars() {
-            if key.starts_with("TANDEM_") || key.starts_with("XDG_") {
-                command.env_remove(key);
-            }
+        let (removed, set) = isolated_env(root);
+        for key in removed {
+            command.env_remove(key);
         }
         command
-            .env("HOME", root)
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_CACHE_HOME", root.join("cache"))
-            .env("XDG_DATA_HOME", root.join("data"))
-            .env("XDG_STATE_HOME", root.join("state"))
-            .env("TANDEM_CACHE_DIR", root.join("cache").join("tandem"))
+            .envs(set)
             .env("TANDEM_DATA_DIR", root.join("data"))
             .env("TANDEM_LOG", "info")
             .env("RUST_BACKTRACE", "1");

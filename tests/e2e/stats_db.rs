@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
 
+use crate::support::isolation::isolated_env;
+
 /// Schema v1 as the contract states it, in WAL mode like the recorder's.
 const SCHEMA_V1: &str = "
 PRAGMA journal_mode = WAL;
@@ -206,18 +208,12 @@ impl Home {
     pub fn tandem(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
         command.args(args).current_dir(self.path().join("work"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("TANDEM_") || key.starts_with("XDG_") {
-                command.env_remove(key);
-            }
+        let (removed, set) = isolated_env(self.path());
+        for key in removed {
+            command.env_remove(key);
         }
         command
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_DATA_HOME", self.path().join("data"))
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .env("XDG_STATE_HOME", self.path().join("state"))
-            .env("TANDEM_CACHE_DIR", self.path().join("cache").join("tandem"))
+            .envs(set)
             .env("TANDEM_DATA_DIR", self.data_dir())
             .env("NO_COLOR", "1");
         command

@@ -140,16 +140,21 @@ impl Engine {
     /// Opens `root` as the workspace and indexes it in the background. Reopening the same root
     /// keeps the existing index.
     pub fn open_workspace(&self, root: PathBuf) {
-        self.open_workspace_with(root, None);
+        let _ = self.open_workspace_with(root, None);
     }
 
-    /// [`Engine::open_workspace`], reporting indexing progress to `progress`.
-    pub fn open_workspace_with(&self, root: PathBuf, progress: Option<Arc<dyn ProgressSink>>) {
+    /// [`Engine::open_workspace`], reporting indexing progress to `progress`. Returns whether
+    /// it opened a workspace (false when `root` is already the open one).
+    pub fn open_workspace_with(
+        &self,
+        root: PathBuf,
+        progress: Option<Arc<dyn ProgressSink>>,
+    ) -> bool {
         let Ok(mut slot) = self.workspace.write() else {
-            return;
+            return false;
         };
         if slot.as_ref().is_some_and(|w| w.index.root() == root) {
-            return;
+            return false;
         }
         let config = self.config();
         let settings = IndexSettings {
@@ -157,11 +162,7 @@ impl Engine {
             max_file_bytes: config.context.max_file_bytes,
         };
         *slot = Some(Arc::new(Workspace::new(root, settings, progress)));
-    }
-
-    /// The root of the open workspace, if any.
-    pub fn workspace_root(&self) -> Option<PathBuf> {
-        self.workspace().map(|w| w.index.root().to_path_buf())
+        true
     }
 
     /// The open workspace, if any.

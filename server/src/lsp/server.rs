@@ -110,16 +110,14 @@ impl Tandem {
         let Some(root) = self.root() else {
             return;
         };
-        if self.engine.workspace_root().as_deref() == Some(root.as_path()) {
-            return;
-        }
         let progress = LspProgress::new(
             self.client.clone(),
             self.progress_supported.get().copied().unwrap_or(false),
         );
-        self.engine
+        let opened = self
+            .engine
             .open_workspace_with(root, Some(Arc::new(progress)));
-        if self.dynamic_watchers.get().copied().unwrap_or(false) {
+        if opened && self.dynamic_watchers.get().copied().unwrap_or(false) {
             self.watch_files().await;
         }
     }

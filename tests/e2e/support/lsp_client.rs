@@ -13,6 +13,7 @@ use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::{mpsc, oneshot};
 
+use super::isolation::isolated_env;
 use super::lsp_wire::{frame, read_message, Incoming};
 use super::wait::{default_timeout, poll_until};
 
@@ -103,18 +104,12 @@ impl LspClient {
             .stdout(Stdio::piped())
             .stderr(Stdio::from(stderr))
             .kill_on_drop(true);
-        for (key, _) in std::env::vars() {
-            if key.starts_with("TANDEM_") || key.starts_with("XDG_") {
-                command.env_remove(key);
-            }
+        let (removed, set) = isolated_env(root);
+        for key in removed {
+            command.env_remove(key);
         }
         command
-            .env("HOME", root)
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_CACHE_HOME", root.join("cache"))
-            .env("XDG_DATA_HOME", root.join("data"))
-            .env("XDG_STATE_HOME", root.join("state"))
-            .env("TANDEM_CACHE_DIR", root.join("cache").join("tandem"))
+            .envs(set)
             .env("TANDEM_LOG", "debug")
             .env("RUST_BACKTRACE", "1");
         for (key, value) in env {

@@ -2,6 +2,7 @@
 //! scripted model server that speaks llama.cpp, OpenAI and Ollama.
 
 pub mod http_wire;
+pub mod isolation;
 pub mod lsp_client;
 pub mod lsp_wire;
 pub mod model_apis;
