@@ -195,8 +195,11 @@ async fn run_cases(options: Value) {
     client.shutdown_and_exit().await;
 }
 
+/// Greedy decoding, no debounce, and a backend timeout as long as the test's own wait: several
+/// real-model tests share two cores, and a cold prompt can take longer than the 30 s default.
 fn deterministic(mut options: Value) -> Value {
     options["completion"] = json!({"temperature": 0.0, "debounce_ms": 0});
+    options["backend"]["request_timeout_ms"] = json!(MODEL_TIMEOUT.as_millis() as u64);
     options
 }
 

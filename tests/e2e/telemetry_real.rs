@@ -68,7 +68,8 @@ async fn a_real_suggestion_is_recorded_with_model_tokens_and_timings() {
     client
         .initialize(
             json!({
-                "backend": {"kind": "managed"},
+                // As long as the test's own wait: other real-model tests share the two cores.
+                "backend": {"kind": "managed", "request_timeout_ms": MODEL_TIMEOUT.as_millis() as u64},
                 "managed": {
                     "llama_server": binary.to_string_lossy(),
                     "model": model.to_string_lossy(),
