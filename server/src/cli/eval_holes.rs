@@ -33,6 +33,10 @@ pub struct HolesArgs {
     /// Hole kinds, comma-separated: line-rest, line, block; default all.
     #[arg(long, value_delimiter = ',')]
     pub kinds: Vec<String>,
+    /// Only holes whose hidden text uses a name defined in another file of REPO and not in the
+    /// hole's own file (CrossCodeEval's kind of task: the ones repository context is for).
+    #[arg(long)]
+    pub cross_file: bool,
     /// Paths to leave out, as globs relative to REPO (e.g. `**/locales/**`); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -153,6 +157,7 @@ pub fn generate(args: &HolesArgs) -> Result<Report, HolesError> {
         count: args.count,
         per_file: args.per_file,
         kinds,
+        cross_file: args.cross_file,
     };
     let tasks = holes::make_tasks(&sources, &settings, &holes::relative_path(&out_dir, &repo));
     if tasks.is_empty() && args.count > 0 && args.per_file > 0 {
@@ -287,6 +292,7 @@ mod tests {
             per_file: 3,
             languages: Vec::new(),
             kinds: Vec::new(),
+            cross_file: false,
             exclude: Vec::new(),
             max_file_bytes: 256 * 1024,
             output,

@@ -31,7 +31,7 @@ enum Command {
     /// Check the configuration, the backend and the model, and say how to fix what is wrong.
     Doctor(Overrides),
     /// Run eval task files through the completion pipeline and score the answers.
-    Eval(eval::EvalArgs),
+    Eval(Box<eval::EvalArgs>),
     /// Acceptance, retention and latency of the suggestions you were shown.
     Stats(stats::StatsArgs),
     /// Write an HTML report of the suggestions you were shown.
@@ -82,7 +82,7 @@ pub fn main() -> ExitCode {
         }
         Command::Complete(args) => runtime.block_on(complete::run(args)),
         Command::Doctor(overrides) => runtime.block_on(doctor::run(overrides)),
-        Command::Eval(args) => runtime.block_on(eval::run(args)),
+        Command::Eval(args) => runtime.block_on(eval::run(*args)),
         Command::Stats(args) => runtime.block_on(stats::run(args)),
         Command::Report(args) => runtime.block_on(report::run(args)),
         Command::Export(args) => runtime.block_on(export::run(args)),

@@ -59,9 +59,12 @@ pub struct ChunkKey {
 
 /// The chunks chosen for the previous request, in prompt order. The caller keeps the one a
 /// `Selection` returns and passes it to the next `assemble` for the same document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ledger {
     keys: Vec<ChunkKey>,
+    /// The chunk behind each key, so that it can stay in the prompt after it stops being a
+    /// candidate.
+    chosen: Vec<Chosen>,
 }
 
 impl Ledger {
@@ -73,6 +76,16 @@ impl Ledger {
     /// Whether nothing was chosen.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// Drops the chunks taken from `paths` (files that changed outside the editor): their text
+    /// may no longer be what the file holds.
+    pub fn forget_paths(&mut self, paths: &HashSet<String>) {
+        let keep: Vec<bool> = self.keys.iter().map(|k| !paths.contains(&k.path)).collect();
+        let mut flags = keep.iter();
+        self.keys.retain(|_| *flags.next().unwrap_or(&true));
+        let mut flags = keep.iter();
+        self.chosen.retain(|_| *flags.next().unwrap_or(&true));
     }
 }
 
@@ -118,11 +131,18 @@ impl Selection {
 ///
 /// Drops blank candidates and those whose lines `window_text` (the prompt's prefix and suffix)
 /// already shows; orders the chunks of `previous` that are still candidates first, in their old
-/// order, then new ones, taking each source's candidates best score first and the sources in
-/// turn (scores of different sources are not comparable); skips a candidate with the same text
+/// order, then new ones, choosing among them each source's candidates best score first and the
+/// sources in turn (scores of different sources are not comparable), and placing them the other
+/// way round, so the best comes last, nearest to the file; skips a candidate with the same text
 /// as, or lines overlapping, one already chosen, or one that would exceed its source's budget
 /// or the total. A chunk is recognised across requests by its path and text, which is all the
 /// prompt shows of it.
+///
+/// Chunks of `previous` that are no longer candidates stay where they were while the budgets
+/// have room left after the candidates (earliest first), unless the window now shows them
+/// or a chosen chunk replaces their lines: when the cursor moves to the next line the ranking
+/// shifts, and a chunk that drops out of the middle of the context would make the model
+/// re-read everything after it. They go once new chunks need their room.
 pub fn assemble(
     candidates: Vec<Candidate>,
     window_text: &str,
@@ -153,19 +173,17 @@ pub fn assemble(
     kept.sort_by_key(|(place, _, _)| *place);
     let ordered = kept
         .into_iter()
-        .map(|(_, hash, c)| (hash, c))
-        .chain(in_turns(fresh));
+        .map(|(place, hash, c)| (Some(place), hash, c))
+        .chain(in_turns(fresh).map(|(hash, c)| (None, hash, c)));
 
-    let mut selection = Selection::default();
-    let mut texts: HashSet<u64> = HashSet::new();
+    // (old place, text hash, chunk), in the order chosen.
+    let mut picked: Vec<(Option<usize>, u64, Chosen)> = Vec::new();
     let mut spent: HashMap<Source, usize> = HashMap::new();
     let mut total = 0;
-    for (hash, candidate) in ordered {
-        if texts.contains(&hash)
-            || selection
-                .chunks
-                .iter()
-                .any(|c| c.candidate.overlaps(&candidate))
+    for (place, hash, candidate) in ordered {
+        if picked
+            .iter()
+            .any(|(_, h, c)| *h == hash || c.candidate.overlaps(&candidate))
         {
             continue;
         }
@@ -178,15 +196,54 @@ pub fn assemble(
         }
         *used += tokens;
         total += tokens;
-        texts.insert(hash);
+        picked.push((place, hash, Chosen { candidate, tokens }));
+    }
+
+    let mut stale: Vec<(Option<usize>, u64, Chosen)> = Vec::new();
+    for (place, (key, chunk)) in previous.keys.iter().zip(&previous.chosen).enumerate() {
+        let still_here = picked.iter().any(|(p, _, _)| *p == Some(place));
+        let replaced = |others: &[(Option<usize>, u64, Chosen)]| {
+            others
+                .iter()
+                .any(|(_, h, c)| *h == key.text_hash || c.candidate.overlaps(&chunk.candidate))
+        };
+        let source = chunk.candidate.source;
+        let used = spent.get(&source).copied().unwrap_or(0);
+        if still_here
+            || total + chunk.tokens > budgets.total
+            || used + chunk.tokens > budgets.for_source(source)
+            || shown.covers(&chunk.candidate.text)
+            || replaced(&picked)
+            || replaced(&stale)
+        {
+            continue;
+        }
+        total += chunk.tokens;
+        *spent.entry(source).or_insert(0) += chunk.tokens;
+        stale.push((Some(place), key.text_hash, chunk.clone()));
+    }
+    picked.extend(stale);
+    // Old chunks in their old order, then the new ones, the best last: nearest to the file,
+    // where a model attends most (Copilot orders its snippets the same way).
+    let fresh_from = picked
+        .iter()
+        .filter(|(place, _, _)| place.is_some())
+        .count();
+    picked.sort_by_key(|(place, _, _)| place.unwrap_or(usize::MAX));
+    picked[fresh_from..].reverse();
+
+    let mut selection = Selection::default();
+    for (_, hash, chosen) in picked {
+        let c = &chosen.candidate;
         selection.ledger.keys.push(ChunkKey {
-            source: candidate.source,
-            path: candidate.path.clone(),
-            start_line: candidate.start_line,
-            end_line: candidate.end_line,
+            source: c.source,
+            path: c.path.clone(),
+            start_line: c.start_line,
+            end_line: c.end_line,
             text_hash: hash,
         });
-        selection.chunks.push(Chosen { candidate, tokens });
+        selection.ledger.chosen.push(chosen.clone());
+        selection.chunks.push(chosen);
     }
     selection
 }
@@ -340,7 +397,7 @@ mod tests {
                     cand(S, "b.py", 10, 29, "three\n", 0.7),
                     cand(D, "a.py", 35, 36, "four\n", 1.0),
                 ],
-                vec![("a.py", 35), ("a.py", 10), ("b.py", 10)],
+                vec![("b.py", 10), ("a.py", 10), ("a.py", 35)],
             ),
         ];
         for (name, candidates, want) in cases {
@@ -350,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn new_candidates_take_turns_by_source_best_first() {
+    fn new_candidates_are_chosen_by_source_in_turns_and_the_best_goes_last() {
         let candidates = vec![
             cand(S, "s2", 0, 0, "s two\n", 0.2),
             cand(R, "r1", 0, 0, "r one\n", 0.9),
@@ -365,7 +422,7 @@ mod tests {
             .iter()
             .map(|c| c.candidate.path.as_str())
             .collect();
-        assert_eq!(paths, ["d1", "s1", "r1", "d2", "s2", "d3"]);
+        assert_eq!(paths, ["d3", "s2", "d2", "r1", "s1", "d1"]);
     }
 
     #[test]
@@ -390,22 +447,103 @@ mod tests {
             .iter()
             .map(|c| c.candidate.path.as_str())
             .collect();
-        assert_eq!(paths, ["d1", "r1", "d0", "s9"]);
+        // s1 is no candidate any more but keeps its place: there is room.
+        assert_eq!(paths, ["r1", "s1", "d1", "s9", "d0"]);
         let keys: Vec<(&str, usize)> = after
             .ledger
             .keys()
             .iter()
             .map(|k| (k.path.as_str(), k.start_line))
             .collect();
-        assert_eq!(keys, [("d1", 3), ("r1", 40), ("d0", 0), ("s9", 0)]);
+        assert_eq!(
+            keys,
+            [("r1", 40), ("s1", 0), ("d1", 3), ("s9", 0), ("d0", 0)]
+        );
+    }
+
+    #[test]
+    fn chunks_that_stop_being_candidates_stay_until_their_room_is_needed() {
+        // Each chunk costs 2 (text) + 1 (path) = 3 tokens; the total fits four.
+        let budgets = Budgets {
+            total: 12,
+            definitions: 12,
+            similar: 12,
+            recent: 12,
+            per_chunk_overhead: 0,
+        };
+        let first = vec![
+            cand(S, "a", 0, 0, "a text\n", 0.7),
+            cand(S, "b", 0, 0, "b text\n", 0.8),
+            cand(S, "c", 0, 0, "c text\n", 0.9),
+        ];
+        let one = assemble(first, "", &budgets, &Ledger::default(), &words);
+        assert_eq!(order(&one), [("a", 0), ("b", 0), ("c", 0)]);
+
+        // Next line: only c and a new d are candidates; a and b keep their places in front.
+        let two = assemble(
+            vec![
+                cand(S, "c", 0, 0, "c text\n", 0.9),
+                cand(S, "d", 0, 0, "d text\n", 0.9),
+            ],
+            "",
+            &budgets,
+            &one.ledger,
+            &words,
+        );
+        assert_eq!(order(&two), [("a", 0), ("b", 0), ("c", 0), ("d", 0)]);
+
+        // New chunks need room: stale ones go, the earliest keeps its place longest.
+        let three = assemble(
+            vec![
+                cand(S, "d", 0, 0, "d text\n", 0.9),
+                cand(S, "e", 0, 0, "e text\n", 0.8),
+                cand(S, "f", 0, 0, "f text\n", 0.9),
+            ],
+            "",
+            &budgets,
+            &two.ledger,
+            &words,
+        );
+        assert_eq!(order(&three), [("a", 0), ("d", 0), ("e", 0), ("f", 0)]);
+        assert!(three.total_tokens() <= budgets.total);
+
+        // A stale chunk the window now shows, or whose lines a new chunk replaces, goes at once.
+        let four = assemble(
+            vec![cand(S, "d", 0, 3, "d text\nmore lines\n", 0.9)],
+            "a text\n",
+            &budgets,
+            &three.ledger,
+            &words,
+        );
+        assert_eq!(order(&four), [("e", 0), ("f", 0), ("d", 0)]);
+    }
+
+    #[test]
+    fn forgetting_a_path_drops_its_chunks() {
+        let got = assemble(
+            vec![
+                cand(S, "a", 0, 0, "a text\n", 0.9),
+                cand(S, "b", 0, 0, "b text\n", 0.8),
+            ],
+            "",
+            &roomy(),
+            &Ledger::default(),
+            &words,
+        );
+        let mut ledger = got.ledger;
+        ledger.forget_paths(&HashSet::from(["a".to_string()]));
+        let paths: Vec<&str> = ledger.keys().iter().map(|k| k.path.as_str()).collect();
+        assert_eq!(paths, ["b"]);
+        let next = assemble(Vec::new(), "", &roomy(), &ledger, &words);
+        assert_eq!(order(&next), [("b", 0)]);
     }
 
     #[test]
     fn a_changed_text_is_a_new_chunk() {
         let before = assemble(
             vec![
-                cand(S, "a", 0, 0, "v1\n", 1.0),
-                cand(S, "b", 0, 0, "b\n", 0.5),
+                cand(S, "a", 0, 0, "v1\n", 0.5),
+                cand(S, "b", 0, 0, "b\n", 1.0),
             ],
             "",
             &roomy(),
@@ -414,8 +552,8 @@ mod tests {
         );
         let after = assemble(
             vec![
-                cand(S, "a", 0, 0, "v2\n", 1.0),
-                cand(S, "b", 0, 0, "b\n", 0.5),
+                cand(S, "a", 0, 0, "v2\n", 0.5),
+                cand(S, "b", 0, 0, "b\n", 1.0),
             ],
             "",
             &roomy(),
@@ -423,7 +561,9 @@ mod tests {
             &words,
         );
         assert_eq!(order(&before), [("a", 0), ("b", 0)]);
+        // The old text of a is gone, its new text is a new chunk: after b.
         assert_eq!(order(&after), [("b", 0), ("a", 0)]);
+        assert_eq!(after.chunks[1].candidate.text, "v2\n");
     }
 
     #[test]
@@ -454,9 +594,11 @@ mod tests {
         ];
         for (budgets, want) in cases {
             let got = assemble(candidates(), "", budgets, &Ledger::default(), &words);
+            // Chosen best first, placed best last.
             let paths: Vec<&str> = got
                 .chunks
                 .iter()
+                .rev()
                 .map(|c| c.candidate.path.as_str())
                 .collect();
             assert_eq!(&paths, want, "{budgets:?}");

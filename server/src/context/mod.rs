@@ -27,6 +27,7 @@ mod similar_cache;
 mod snippet;
 #[cfg(test)]
 mod stability_tests;
+mod test_files;
 
 pub use assemble::{assemble, Budgets, Chosen, ChunkKey, Ledger, Selection};
 pub use candidate::{Candidate, CurrentWindow, FileText, Source};
@@ -37,3 +38,4 @@ pub use recent::{EditRegion, LineEdit, RecentEdits, RecentLimits};
 pub use similar::{similar, similar_with_cache, SimilarLimits};
 pub use similar_cache::SimilarCache;
 pub use snippet::trim_definition;
+pub use test_files::{is_test_path, may_serve};

@@ -218,6 +218,40 @@ fn each_keystroke_extends_the_previous_context() {
     assert!(last.iter().any(|(path, _)| path == "billing/discounts.py"));
 }
 
+#[test]
+fn moving_to_another_line_appends_to_the_context() {
+    // Each line asks for other names, so the ranking changes from one to the next; the chunks
+    // chosen before stay in front while the budget has room, and only new ones are appended.
+    let lines = [
+        "        cost = shipping_cost(self.region)",
+        "        discount = loyalty_discount(self.customer, subtotal)",
+        "        rate = table.rate_for(self.region)",
+        "        return apply_tax(subtotal - discount + cost, rate)",
+    ];
+    let recent = RecentEdits::default();
+    let mut cache = SimilarCache::new();
+    let mut previous = Ledger::default();
+    let mut last: Vec<(String, String)> = Vec::new();
+    let mut changed_ranking = 0;
+    for line in lines {
+        let fresh = context_for(line, &recent, &mut cache, &Ledger::default());
+        let selection = context_for(line, &recent, &mut cache, &previous);
+        let now = shown(&selection);
+        assert!(
+            now.len() >= last.len() && now[..last.len()] == last[..],
+            "on {line:?} the context is no extension of the previous one:\nbefore {last:#?}\nnow {now:#?}"
+        );
+        assert!(selection.total_tokens() <= 400);
+        changed_ranking += usize::from(!last.is_empty() && shown(&fresh)[..] != now[..]);
+        last = now;
+        previous = selection.ledger;
+    }
+    assert!(
+        changed_ranking >= 2,
+        "the lines never changed the ranking: the test proves nothing"
+    );
+}
+
 /// splitmix64: a seeded generator, so every sweep case can be replayed by number.
 struct Rng(u64);
 
@@ -306,14 +340,19 @@ fn budgets_hold_and_order_is_stable_over_a_seeded_sweep() {
             .cloned()
             .collect();
         earlier.extend(random_candidates(&mut rng));
-        let previous = assemble(
-            earlier,
+        let earlier_budgets = Budgets {
+            per_chunk_overhead: budgets.per_chunk_overhead,
+            ..Budgets::split(300)
+        };
+        let previous = assemble(earlier, "", &earlier_budgets, &Ledger::default(), &words).ledger;
+        let previous_chunks = assemble(
+            Vec::new(),
             "",
-            &Budgets::split(300),
-            &Ledger::default(),
+            &Budgets::split(usize::MAX / 4),
+            &previous,
             &words,
         )
-        .ledger;
+        .chunks;
 
         let got = assemble(candidates.clone(), &window, &budgets, &previous, &words);
         let context = format!("case {case}");
@@ -327,7 +366,10 @@ fn budgets_hold_and_order_is_stable_over_a_seeded_sweep() {
         }
         for (i, chosen) in got.chunks.iter().enumerate() {
             let c = &chosen.candidate;
-            assert!(candidates.contains(c), "{context}: invented {c:?}");
+            assert!(
+                candidates.contains(c) || previous_chunks.iter().any(|p| p.candidate == *c),
+                "{context}: invented {c:?}"
+            );
             assert_eq!(
                 chosen.tokens,
                 words(&c.text) + words(&c.path) + budgets.per_chunk_overhead,

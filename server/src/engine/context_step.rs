@@ -34,7 +34,7 @@ pub(super) struct WindowLines {
 
 /// How long after a request the next one on the same line still counts as the same typing
 /// burst.
-const BURST_GAP: Duration = Duration::from_secs(5);
+pub(super) const BURST_GAP: Duration = Duration::from_secs(5);
 
 /// What the context step chose for a document's last request.
 #[derive(Debug, Clone)]
@@ -237,7 +237,14 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                 let found: Vec<(Arc<IndexedFile>, crate::index::DefinitionSite)> = names
                     .iter()
                     .flat_map(|name| index.definitions_named(name))
-                    .filter(|(file, _)| repo || file.rel_path == input.current_name)
+                    .filter(|(file, site)| {
+                        let here = file.rel_path == input.current_name;
+                        // Another file's module-level variable is mostly a local name
+                        // (`result`, `schema`) that happens to match, not an API.
+                        here || (repo
+                            && site.kind != "variable"
+                            && context::may_serve(&file.rel_path, input.current_name))
+                    })
                     .collect();
                 let hits: Vec<DefinitionHit<'_>> = found
                     .iter()
@@ -294,7 +301,10 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                     if !repo && region.path != input.current_name {
                         continue;
                     }
-                    if region.path == input.current_name || !seen.insert(region.path.clone()) {
+                    if region.path == input.current_name
+                        || !context::may_serve(&region.path, input.current_name)
+                        || !seen.insert(region.path.clone())
+                    {
                         continue;
                     }
                     let path = index.root().join(&region.path);
@@ -318,7 +328,8 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
 }
 
 /// Files the similar-code source reads, as (workspace-relative path, text): the current buffer,
-/// then in `repo` mode the other open buffers and the related files, each once.
+/// then in `repo` mode the other open buffers and the related files, each once (test files only
+/// for a test, see `context::may_serve`).
 fn similar_files(
     input: &CollectInput<'_>,
     related: &[Arc<IndexedFile>],
@@ -338,15 +349,16 @@ fn similar_files(
         .iter()
         .map(|e| e.value().clone())
         .collect();
+    let serves = |path: &str| context::may_serve(path, input.current_name);
     for path in open {
         if let Some(file) = index.file(&path) {
-            if seen.insert(file.rel_path.clone()) {
+            if serves(&file.rel_path) && seen.insert(file.rel_path.clone()) {
                 files.push((file.rel_path.clone(), file.text.clone()));
             }
         }
     }
     for file in related {
-        if seen.insert(file.rel_path.clone()) {
+        if serves(&file.rel_path) && seen.insert(file.rel_path.clone()) {
             files.push((file.rel_path.clone(), file.text.clone()));
         }
     }

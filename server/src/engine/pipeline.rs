@@ -31,6 +31,11 @@ const SURROUNDING_LINES: usize = 30;
 const TEMPLATE_OVERHEAD_TOKENS: usize = 16;
 /// The prompt's first file line moves in steps of this many lines (see `fit_prompt`).
 const PREFIX_START_GRID: usize = 32;
+/// Suffix tokens (after the cursor line) while the user types. Qwen's and most FIM formats put
+/// the suffix after the prefix, so each keystroke makes the model re-read all of it: a short
+/// suffix keeps the share of the prompt served from the KV cache high. The first request after
+/// a pause gets the whole suffix budget.
+const TYPING_SUFFIX_TOKENS: usize = 128;
 /// Single-line completions never need many tokens; capping them saves the model's time on
 /// backends that cannot stream.
 const SINGLE_LINE_MAX_TOKENS: u32 = 64;
@@ -226,11 +231,13 @@ impl Engine {
             request.document.path.as_deref(),
         );
         let mode = syntax::decide_mode(language, &request.document.text, request.cursor);
+        let typing = self.note_request(&request.document.uri, started);
         let fitted = fit_prompt(
             &active,
             window,
             config.prompt.max_tokens as usize,
             config.prompt.prefix_share,
+            typing.then_some(TYPING_SUFFIX_TOKENS),
         )
         .await;
         let window_done = Instant::now();
@@ -366,12 +373,15 @@ struct FittedWindow {
     lines: WindowLines,
 }
 
-/// Cuts the window to the token budget using real token counts, at line boundaries.
+/// Cuts the window to the token budget using real token counts, at line boundaries. With
+/// `suffix_cap` the suffix keeps only the lines within it; the prefix stays as the budget would
+/// have it anyway, so that its first line does not move when the user starts typing.
 async fn fit_prompt(
     active: &ActiveBackend,
     window: &CursorWindow,
     budget: usize,
     prefix_share: f32,
+    suffix_cap: Option<usize>,
 ) -> FittedWindow {
     let mut lines: Vec<&str> = Vec::with_capacity(window.before.len() + window.after.len() + 2);
     lines.push(&window.line_prefix);
@@ -383,16 +393,19 @@ async fn fit_prompt(
     let before = &counts[2..2 + window.before.len()];
     let after = &counts[2 + window.before.len()..];
     let fitted = prompt::fit_window(before, after, fixed, budget, prefix_share);
+    let suffix_lines = suffix_cap.map_or(fitted.suffix_lines, |cap| {
+        fitted.suffix_lines.min(prompt::lines_within(after, cap))
+    });
     // Cut where the file ends or on a stable grid line, so consecutive keystrokes share the
     // prompt's token prefix (see `prompt::stable_prefix_lines`).
     let prefix_lines =
         prompt::stable_prefix_lines(window.line, fitted.prefix_lines, PREFIX_START_GRID);
     FittedWindow {
         prefix: window.prefix(prefix_lines),
-        suffix: window.suffix(fitted.suffix_lines),
+        suffix: window.suffix(suffix_lines),
         lines: WindowLines {
             first: window.line - prefix_lines.min(window.line),
-            last: window.line + fitted.suffix_lines,
+            last: window.line + suffix_lines,
         },
     }
 }

@@ -51,6 +51,8 @@ pub struct Engine {
     pub(super) cache: ResultCache,
     pub(super) health: Health,
     pub(super) workspace: RwLock<Option<Arc<super::workspace::Workspace>>>,
+    /// When each document last asked the model, to tell typing from a fresh start.
+    pub(super) last_request: DashMap<String, std::time::Instant>,
 }
 
 impl Engine {
@@ -67,6 +69,7 @@ impl Engine {
             cache: ResultCache::new(256),
             health: Health::default(),
             workspace: RwLock::new(None),
+            last_request: DashMap::new(),
         }
     }
 
@@ -118,6 +121,17 @@ impl Engine {
     pub fn forget_document(&self, uri: &str) {
         self.inflight.cancel(uri);
         self.shown.remove(uri);
+        self.last_request.remove(uri);
+    }
+
+    /// Notes that `uri` asks the model at `now`; says whether its previous request came less
+    /// than a typing burst's gap before, i.e. whether the user is typing.
+    pub(super) fn note_request(&self, uri: &str, now: std::time::Instant) -> bool {
+        self.last_request
+            .insert(uri.to_string(), now)
+            .is_some_and(|last| {
+                now.saturating_duration_since(last) <= super::context_step::BURST_GAP
+            })
     }
 
     /// Starts the backend (the managed llama-server) ahead of the first keystroke.

@@ -305,3 +305,46 @@ async fn the_same_context_is_served_from_the_cache() {
     assert_eq!(outcome.suggestions[0].text, "value");
     assert_eq!(backend.calls.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn while_typing_the_suffix_shrinks_and_the_prefix_stays() {
+    // Each suffix line costs ~10 tokens with the fake counter (4 bytes a token): 60 lines are
+    // far more than the typing cap and fit the default budget's suffix share.
+    let backend = FakeBackend::text("x");
+    let engine = engine_with(backend.clone(), config()).await;
+    let tail: String = (0..60)
+        .map(|i| format!("value_{i:02} = compute({i:02})  # x\n"))
+        .collect();
+    let first = format!("def f(a):\n    total = a|\n{tail}");
+    let second = format!("def f(a):\n    total = a +|\n{tail}");
+    for text in [&first, &second] {
+        engine
+            .complete(request("doc", text, Trigger::Automatic))
+            .await
+            .expect("completion");
+    }
+    // A request after the document was closed and reopened is a fresh start again.
+    engine.forget_document("doc");
+    let third = format!("def f(a):\n    total = a + 1|\n{tail}");
+    engine
+        .complete(request("doc", &third, Trigger::Automatic))
+        .await
+        .expect("completion");
+    let sent = backend.requests.lock().expect("lock").clone();
+    assert_eq!(sent.len(), 3);
+    let lines = |s: &str| s.lines().count();
+    let (full, typing, fresh) = (&sent[0].parts, &sent[1].parts, &sent[2].parts);
+    assert_eq!(
+        lines(&full.suffix),
+        61,
+        "the first request shows the whole suffix"
+    );
+    assert!(
+        lines(&typing.suffix) < 20 && lines(&typing.suffix) > 1,
+        "typing: {} suffix lines",
+        lines(&typing.suffix)
+    );
+    assert!(typing.suffix.starts_with("\nvalue_00"));
+    assert_eq!(typing.prefix, format!("{}{}", full.prefix, " +"));
+    assert_eq!(lines(&fresh.suffix), 61);
+}

@@ -278,6 +278,14 @@ impl Engine {
         // Context chosen before the change may name code that is gone: the next request
         // gathers anew, also after the refresh, since one may start while it runs.
         workspace.last_context.clear();
+        // Chunks kept from earlier prompts must not show a changed file's old text.
+        let changed: std::collections::HashSet<String> = changes
+            .iter()
+            .map(|(path, _)| workspace.relative(path))
+            .collect();
+        for mut ledger in workspace.ledgers.iter_mut() {
+            ledger.forget_paths(&changed);
+        }
         let index = workspace.index.clone();
         let last_context = workspace.last_context.clone();
         tokio::task::spawn_blocking(move || {

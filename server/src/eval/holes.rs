@@ -11,6 +11,7 @@ use std::path::{Component, Path};
 use serde::Serialize;
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
+use super::cross_file::{cross_file_candidates, Definers};
 use crate::syntax::Language;
 
 /// Lines a `block` hole spans, at least and at most.
@@ -446,6 +447,9 @@ pub struct HoleSettings {
     pub per_file: usize,
     /// Kinds to make.
     pub kinds: Vec<HoleKind>,
+    /// Only holes whose hidden text uses a name defined in another file and not in its own
+    /// (see `cross_file`).
+    pub cross_file: bool,
 }
 
 /// One task in the exchange format of eval-format.md, fields in its order.
@@ -477,10 +481,24 @@ pub struct HoleTask {
 pub fn make_tasks(files: &[SourceFile], settings: &HoleSettings, repo: &str) -> Vec<HoleTask> {
     let mut order: Vec<&SourceFile> = files.iter().collect();
     order.sort_by(|a, b| a.path.cmp(b.path));
+    let definers = settings.cross_file.then(|| {
+        let symbols: Vec<_> = order
+            .iter()
+            .map(|f| crate::index::extract(f.language, f.text))
+            .collect();
+        Definers::new(symbols.iter().map(|s| {
+            s.definitions
+                .iter()
+                .map(|d| (d.name.as_str(), d.kind.as_str()))
+        }))
+    });
     let mut all: Vec<(&SourceFile, Hole)> = Vec::new();
-    for file in order {
+    for (number, file) in order.into_iter().enumerate() {
         let mut rng = SplitMix64::new(settings.seed ^ fnv1a(file.path));
-        let found = candidates(file.language, file.text);
+        let mut found = candidates(file.language, file.text);
+        if let Some(definers) = &definers {
+            found = cross_file_candidates(file.text, &found, number, definers);
+        }
         let holes = choose(
             file.text,
             &found,

@@ -308,6 +308,7 @@ fn settings(seed: u64, count: usize, per_file: usize) -> HoleSettings {
         count,
         per_file,
         kinds: HoleKind::ALL.to_vec(),
+        cross_file: false,
     }
 }
 
@@ -574,4 +575,36 @@ fn reassembling_every_task_gives_back_the_file() {
         }
     }
     assert!(checked > 200, "only {checked} tasks checked");
+}
+
+#[test]
+fn cross_file_tasks_hide_a_name_from_another_file() {
+    let models = "class Cart:\n    def total_price(self):\n        return 0\n";
+    let shop = "from models import Cart\n\n\ndef checkout(items):\n    cart = Cart()\n    count = len(items)\n    price = cart.total_price()\n    return price + count\n";
+    let files = [
+        SourceFile {
+            path: "models.py",
+            language: lang("python"),
+            text: models,
+        },
+        SourceFile {
+            path: "shop.py",
+            language: lang("python"),
+            text: shop,
+        },
+    ];
+    let mut wanted = settings(3, 50, 10);
+    wanted.cross_file = true;
+    let tasks = make_tasks(&files, &wanted, ".");
+    assert!(!tasks.is_empty(), "shop.py uses Cart and total_price");
+    for task in &tasks {
+        assert_eq!(task.path, "shop.py", "models.py uses nothing from shop.py");
+        assert!(
+            task.expected.contains("Cart") || task.expected.contains("total_price"),
+            "{task:?}"
+        );
+    }
+    // Without the filter the lines that use no other file's name are holes too.
+    let all = make_tasks(&files, &settings(3, 50, 10), ".");
+    assert!(all.iter().any(|t| t.expected.contains("len(items)")));
 }

@@ -49,6 +49,11 @@ pub fn fit_window(
     }
 }
 
+/// How many of `tokens` (line costs, nearest first) fit in `cap` together.
+pub fn lines_within(tokens: &[usize], cap: usize) -> usize {
+    Side::default().extend(tokens, cap).lines
+}
+
 /// The prefix's part of `available`, rounded down; a share outside 0..=1 is clamped and a NaN
 /// share splits evenly, so a bad config value cannot starve or overflow a side.
 fn share_of(available: usize, share: f32) -> usize {
@@ -305,5 +310,13 @@ mod tests {
                 assert_eq!((w.prefix_lines, w.suffix_lines), (0, 0));
             }
         }
+    }
+
+    #[test]
+    fn lines_within_stops_at_the_first_line_that_does_not_fit() {
+        assert_eq!(lines_within(&[10, 10, 10], 25), 2);
+        assert_eq!(lines_within(&[10, 10, 10], 30), 3);
+        assert_eq!(lines_within(&[30, 1], 25), 0);
+        assert_eq!(lines_within(&[], 25), 0);
     }
 }

@@ -8,7 +8,7 @@ mod template;
 #[cfg(test)]
 mod real_tokenizer_tests;
 
-pub use budget::{fit_window, Window};
+pub use budget::{fit_window, lines_within, Window};
 pub use build::{build, comment_marker, BuiltPrompt, PromptInput};
 pub use stable_start::stable_prefix_lines;
 pub use template::{template_by_name, template_for_model, FimTemplate, RepoTokens, BUILTIN_NAMES};

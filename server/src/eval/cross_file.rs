@@ -1,0 +1,195 @@
+//! Cross-file holes, in the manner of CrossCodeEval: holes whose hidden text uses a name that is
+//! defined in another file of the repository and nowhere in the hole's own file. A model that
+//! sees only the current file has to guess such a name, its signature or its fields; these are
+//! the holes repository context exists for. Random holes alone mostly ask for the rest of a line
+//! that the file itself already determines.
+//!
+//! Pure: definitions come in as names per file, holes go out narrowed.
+
+use std::collections::{HashMap, HashSet};
+
+use super::holes::Candidate;
+
+/// Shortest name that counts: shorter ones (`i`, `ok`, `fs`) are locals or too common to say
+/// anything about where they come from.
+pub const MIN_NAME_CHARS: usize = 3;
+/// A name defined in more files than this is generic (`new`, `get`, `parse`): its use says
+/// nothing about which other file the hole needs.
+pub const MAX_DEFINING_FILES: usize = 3;
+/// Definition kinds that do not count: a module-level `variable` (`project = "attrs"`, a local
+/// `setup`) or a `module` is not an API another file offers.
+pub const IGNORED_KINDS: [&str; 2] = ["variable", "module"];
+
+/// Which files define which names.
+#[derive(Debug, Default)]
+pub struct Definers {
+    by_name: HashMap<String, HashSet<usize>>,
+}
+
+impl Definers {
+    /// From the definitions of each file as (name, kind), files numbered by their place in
+    /// `files`.
+    pub fn new<'a>(
+        files: impl IntoIterator<Item = impl IntoIterator<Item = (&'a str, &'a str)>>,
+    ) -> Self {
+        let mut by_name: HashMap<String, HashSet<usize>> = HashMap::new();
+        for (file, definitions) in files.into_iter().enumerate() {
+            for (name, kind) in definitions {
+                if !IGNORED_KINDS.contains(&kind) {
+                    by_name.entry(name.to_string()).or_default().insert(file);
+                }
+            }
+        }
+        Self { by_name }
+    }
+
+    /// Whether `name`, seen in file `file`, is defined in another file (and in few of them) but
+    /// not in `file` itself.
+    pub fn is_cross_file(&self, name: &str, file: usize) -> bool {
+        if name.chars().count() < MIN_NAME_CHARS {
+            return false;
+        }
+        self.by_name
+            .get(name)
+            .is_some_and(|files| !files.contains(&file) && files.len() <= MAX_DEFINING_FILES)
+    }
+}
+
+/// The candidates of file `file` (with text `text`) whose hidden text must contain a cross-file
+/// name. A `line-rest` candidate's latest cursor column moves back to the start of its last
+/// cross-file name, so whatever column is drawn leaves that name in the hidden text.
+pub fn cross_file_candidates(
+    text: &str,
+    candidates: &[Candidate],
+    file: usize,
+    definers: &Definers,
+) -> Vec<Candidate> {
+    candidates
+        .iter()
+        .filter_map(|candidate| {
+            let last = words(text, candidate.start_lo, candidate.end)
+                .filter(|(_, word)| definers.is_cross_file(word, file))
+                .map(|(start, _)| start)
+                .last()?;
+            Some(Candidate {
+                start_hi: candidate.start_hi.min(last),
+                ..candidate.clone()
+            })
+        })
+        .collect()
+}
+
+/// The identifier-like words of `text[from..to]` as (byte offset, word), skipping words that start
+/// with a digit.
+fn words(text: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, &str)> {
+    let slice = &text[from..to];
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in slice
+        .char_indices()
+        .chain(std::iter::once((slice.len(), ' ')))
+    {
+        let word_char = c.is_alphanumeric() || c == '_';
+        match (start, word_char) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                let word = &slice[s..i];
+                if !word.starts_with(|c: char| c.is_ascii_digit()) {
+                    out.push((from + s, word));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::holes::HoleKind;
+
+    fn candidate(text: &str, line: &str, kind: HoleKind) -> Candidate {
+        let start = text.find(line).expect("line in text");
+        Candidate {
+            kind,
+            first_line: text[..start].matches('\n').count(),
+            last_line: text[..start].matches('\n').count(),
+            start_lo: start,
+            start_hi: if kind == HoleKind::LineRest {
+                start + line.len() - 1
+            } else {
+                start
+            },
+            end: start + line.len(),
+        }
+    }
+
+    #[test]
+    fn only_holes_using_a_name_from_another_file_are_kept() {
+        let text = "x = local_helper(1)\ny = Session(x)\nz = get(y)\nw = len(z)\n";
+        // File 0 is the hole's file; file 1 defines Session; `get` is defined in four other
+        // files, `local_helper` here and elsewhere too; `len` is only a variable elsewhere.
+        let f = |name| (name, "function");
+        let definers = Definers::new(vec![
+            vec![f("local_helper")],
+            vec![("Session", "class"), f("get"), f("local_helper")],
+            vec![f("get")],
+            vec![f("get")],
+            vec![f("get")],
+            vec![("w", "variable"), ("len", "variable")],
+        ]);
+        let candidates: Vec<Candidate> = text
+            .lines()
+            .map(|l| candidate(text, l, HoleKind::Line))
+            .collect();
+        let kept = cross_file_candidates(text, &candidates, 0, &definers);
+        let lines: Vec<usize> = kept.iter().map(|c| c.first_line).collect();
+        assert_eq!(lines, [1], "only the Session line: {kept:?}");
+    }
+
+    #[test]
+    fn a_line_rest_cursor_never_passes_the_cross_file_name() {
+        let text = "value = models.Cart(items).total()\n";
+        let line = text.trim_end();
+        let definers = Definers::new(vec![vec![], vec![("Cart", "class"), ("total", "method")]]);
+        let found = cross_file_candidates(
+            text,
+            &[candidate(text, line, HoleKind::LineRest)],
+            0,
+            &definers,
+        );
+        assert_eq!(found.len(), 1);
+        // The last cross-file name is `total`: the cursor may stop anywhere before it.
+        assert_eq!(found[0].start_hi, text.find("total").unwrap());
+        assert_eq!(found[0].start_lo, 0);
+    }
+
+    #[test]
+    fn short_names_and_numbers_do_not_count() {
+        let text = "a = fs + 123abc\n";
+        let definers = Definers::new(vec![
+            vec![],
+            vec![("fs", "function"), ("123abc", "constant")],
+        ]);
+        let kept = cross_file_candidates(
+            text,
+            &[candidate(text, text.trim_end(), HoleKind::Line)],
+            0,
+            &definers,
+        );
+        assert!(kept.is_empty());
+    }
+
+    #[test]
+    fn words_are_found_with_their_offsets_in_non_ascii_text() {
+        let text = "é = naïve_fn(x1, 2y)";
+        let found: Vec<(usize, &str)> = words(text, 0, text.len()).collect();
+        assert_eq!(
+            found,
+            [(0, "é"), (5, "naïve_fn"), (15, "x1")],
+            "2y starts with a digit"
+        );
+    }
+}
