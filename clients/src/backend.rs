@@ -127,4 +127,13 @@ pub trait Backend: Send + Sync {
 
     /// Cheap liveness check.
     async fn health(&self) -> Result<(), BackendError>;
+
+    /// Returns once the server is free to start a new request, as far as it can tell. A request
+    /// whose connection was closed can still occupy the server: llama.cpp notices a closed
+    /// connection only at its next check and finishes the prompt batch it is in, so requests
+    /// sent meanwhile queue behind it, and it starts them even when they were closed too.
+    /// Servers that drop a closed request at once have nothing to wait for (the default).
+    async fn wait_until_idle(&self) -> Result<(), BackendError> {
+        Ok(())
+    }
 }

@@ -303,6 +303,36 @@ async fn real_llama_server_serves_every_endpoint_tandem_uses() {
     )
     .await;
 
+    // A request dropped mid-way still occupies the slot until llama.cpp notices the closed
+    // connection: `wait_until_idle` returns only once the slot is free again.
+    let mut long = request(true);
+    long.max_tokens = 400;
+    long.time_limit_ms = Some(600_000);
+    long.parts.prefix = "numbers = [\n    1,\n    2,\n".into();
+    long.parts.suffix = String::new();
+    let running = tokio::spawn({
+        let backend = llamacpp.clone();
+        async move { backend.complete(long).await }
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    running.abort();
+    let waited = Instant::now();
+    tokio::time::timeout(Duration::from_secs(20), llamacpp.wait_until_idle())
+        .await
+        .expect("the slot frees within 20 s")
+        .expect("wait_until_idle");
+    let left = wait_until_idle(&server.url).await;
+    eprintln!(
+        "wait_until_idle returned after {} ms; the slot was busy {} ms more",
+        waited.elapsed().as_millis(),
+        left.as_millis()
+    );
+    assert!(
+        left < Duration::from_millis(50),
+        "wait_until_idle returned while the slot was still busy ({} ms more)",
+        left.as_millis()
+    );
+
     // /completion with tandem's own rendering of Qwen's template.
     let mut completion_config = config(BackendKind::LlamaCpp, &server.url);
     completion_config.llamacpp_endpoint = LlamaCppEndpoint::Completion;

@@ -149,4 +149,23 @@ impl Backend for LlamaCpp {
         self.http.get(&url).await.map_err(loading_hint)?;
         Ok(())
     }
+
+    async fn wait_until_idle(&self) -> Result<(), BackendError> {
+        // `/slots?fail_on_no_slot=1` answers 503 while every slot is busy. The server answers it
+        // between two batches, so one poll may itself take a batch's time.
+        let url = self.http.url("/slots?fail_on_no_slot=1");
+        loop {
+            match self.http.get(&url).await {
+                Err(BackendError::Server { status: 503, .. }) => {
+                    tokio::time::sleep(IDLE_POLL).await;
+                }
+                // Idle, or a server that cannot tell (`/slots` disabled): never hold a request
+                // back for that.
+                _ => return Ok(()),
+            }
+        }
+    }
 }
+
+/// How often `wait_until_idle` asks again while the server is busy.
+const IDLE_POLL: std::time::Duration = std::time::Duration::from_millis(40);

@@ -195,3 +195,41 @@ async fn health_is_ok_on_200_and_explains_loading_on_503() {
     assert!(error.to_string().contains("still loading"), "{error}");
     assert!(error.is_transient());
 }
+
+#[tokio::test]
+async fn waiting_until_idle_polls_slots_until_a_slot_is_free() {
+    let server = ScriptedServer::start().await;
+    let polls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = polls.clone();
+    server.route(
+        "/slots",
+        Reply::dynamic(move |_| {
+            // Busy for two polls, then idle.
+            if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2 {
+                Reply::json(
+                    503,
+                    json!({"error": {"code": 503, "message": "no slot available"}}),
+                )
+            } else {
+                Reply::json(200, json!([{"id": 0, "is_processing": false}]))
+            }
+        }),
+    );
+    let backend = build_backend(&server.config(BackendKind::LlamaCpp)).expect("backend");
+    tokio::time::timeout(Duration::from_secs(5), backend.wait_until_idle())
+        .await
+        .expect("returns once a slot is free")
+        .expect("no error");
+    assert_eq!(polls.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_server_without_slots_never_holds_a_request_back() {
+    let server = ScriptedServer::start().await;
+    // No /slots route: the scripted server answers 404, as llama-server does with --no-slots.
+    let backend = build_backend(&server.config(BackendKind::LlamaCpp)).expect("backend");
+    tokio::time::timeout(Duration::from_secs(5), backend.wait_until_idle())
+        .await
+        .expect("returns at once")
+        .expect("no error");
+}

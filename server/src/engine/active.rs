@@ -16,6 +16,8 @@ pub struct ActiveBackend {
     pub info: ModelInfo,
     pub template: FimTemplate,
     pub counter: TokenCounter,
+    /// Whether the server may still be busy with an abandoned request.
+    pub pacing: super::pacing::Pacing,
 }
 
 impl ActiveBackend {
@@ -60,6 +62,7 @@ impl ActiveBackend {
             info,
             template,
             counter,
+            pacing: super::pacing::Pacing::default(),
         })
     }
 }

@@ -6,6 +6,7 @@ mod cache;
 mod context_step;
 mod health;
 mod inflight;
+mod pacing;
 mod pipeline;
 mod prefilter;
 mod request;

@@ -307,16 +307,17 @@ impl Engine {
                 })),
                 slot: None,
             };
+            // After an abandoned call the server may still be working on it: wait until it is
+            // idle rather than queue behind it (see `pacing`).
+            active.pacing.wait_if_needed(active.backend.as_ref()).await;
             let model_started = Instant::now();
-            let response: FimResponse =
-                active
-                    .backend
-                    .complete(fim)
-                    .await
-                    .map_err(|error| EngineError::Backend {
-                        error,
-                        report: None,
-                    })?;
+            let call = active.pacing.start();
+            let answer = active.backend.complete(fim).await;
+            call.done();
+            let response: FimResponse = answer.map_err(|error| EngineError::Backend {
+                error,
+                report: None,
+            })?;
             let post_started = Instant::now();
             model_time += post_started - model_started;
             if attempt == 0 {

@@ -18,6 +18,8 @@ type Reply = Box<dyn Fn(&FimRequest) -> Result<String, BackendError> + Send + Sy
 
 struct FakeBackend {
     calls: AtomicUsize,
+    /// `wait_until_idle` calls, and how many model calls had started before each.
+    idle_waits: Mutex<Vec<usize>>,
     requests: Mutex<Vec<FimRequest>>,
     delay: Duration,
     reply: Reply,
@@ -29,6 +31,7 @@ impl FakeBackend {
     fn new(delay: Duration, reply: Reply) -> Arc<Self> {
         Arc::new(Self {
             calls: AtomicUsize::new(0),
+            idle_waits: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),
             delay,
             reply,
@@ -82,6 +85,11 @@ impl Backend for FakeBackend {
             name: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf".into(),
             ..ModelInfo::default()
         })
+    }
+    async fn wait_until_idle(&self) -> Result<(), BackendError> {
+        let calls = self.calls.load(Ordering::SeqCst);
+        self.idle_waits.lock().expect("lock").push(calls);
+        Ok(())
     }
     async fn health(&self) -> Result<(), BackendError> {
         Ok(())
@@ -347,4 +355,39 @@ async fn while_typing_the_suffix_shrinks_and_the_prefix_stays() {
     assert!(typing.suffix.starts_with("\nvalue_00"));
     assert_eq!(typing.prefix, format!("{}{}", full.prefix, " +"));
     assert_eq!(lines(&fresh.suffix), 61);
+}
+
+#[tokio::test]
+async fn after_an_abandoned_model_call_the_next_waits_for_an_idle_server() {
+    let backend = FakeBackend::new(
+        Duration::from_millis(300),
+        Box::new(|_| Ok("value".into())),
+    );
+    let engine = Arc::new(engine_with(backend.clone(), config()).await);
+    // A finished call leaves nothing to wait for.
+    engine
+        .complete(request("a", "x = |\n", Trigger::Automatic))
+        .await
+        .expect("completion");
+    assert!(backend.idle_waits.lock().expect("lock").is_empty());
+
+    let older = tokio::spawn({
+        let engine = engine.clone();
+        async move {
+            engine
+                .complete(request("a", "y = |\n", Trigger::Automatic))
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let newer = engine
+        .complete(request("a", "y = 1|\n", Trigger::Automatic))
+        .await
+        .expect("completion");
+    assert!(matches!(older.await.expect("join"), Err(EngineError::Cancelled)));
+    assert_eq!(newer.suggestions.len(), 1);
+    // The newer call asked whether the server was idle after the two earlier calls started,
+    // before its own.
+    assert_eq!(*backend.idle_waits.lock().expect("lock"), [2]);
+    assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
 }
