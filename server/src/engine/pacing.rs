@@ -84,6 +84,9 @@ mod tests {
         pacing.start().done();
         assert!(!pacing.waits(), "a finished call leaves the server idle");
         drop(pacing.start());
-        assert!(pacing.waits(), "an abandoned call may still occupy the server");
+        assert!(
+            pacing.waits(),
+            "an abandoned call may still occupy the server"
+        );
     }
 }

@@ -359,10 +359,7 @@ async fn while_typing_the_suffix_shrinks_and_the_prefix_stays() {
 
 #[tokio::test]
 async fn after_an_abandoned_model_call_the_next_waits_for_an_idle_server() {
-    let backend = FakeBackend::new(
-        Duration::from_millis(300),
-        Box::new(|_| Ok("value".into())),
-    );
+    let backend = FakeBackend::new(Duration::from_millis(300), Box::new(|_| Ok("value".into())));
     let engine = Arc::new(engine_with(backend.clone(), config()).await);
     // A finished call leaves nothing to wait for.
     engine
@@ -384,7 +381,10 @@ async fn after_an_abandoned_model_call_the_next_waits_for_an_idle_server() {
         .complete(request("a", "y = 1|\n", Trigger::Automatic))
         .await
         .expect("completion");
-    assert!(matches!(older.await.expect("join"), Err(EngineError::Cancelled)));
+    assert!(matches!(
+        older.await.expect("join"),
+        Err(EngineError::Cancelled)
+    ));
     assert_eq!(newer.suggestions.len(), 1);
     // The newer call asked whether the server was idle after the two earlier calls started,
     // before its own.
