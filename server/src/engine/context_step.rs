@@ -39,18 +39,31 @@ pub(super) const BURST_GAP: Duration = Duration::from_secs(5);
 /// What the context step chose for a document's last request.
 #[derive(Debug, Clone)]
 pub(crate) struct LastContext {
+    /// The line where the context was gathered.
     line: usize,
+    /// The last request that used it.
     at: Instant,
     gathered: Gathered,
 }
 
-/// Whether a request on `line` at `now` continues the typing burst of the last request, and so
-/// keeps its context as it was. The model server reuses its cached prompt only up to the first
-/// token that differs, and context sits before the file: a chunk that comes or goes while the
-/// user types re-evaluates the whole window (seconds on a laptop CPU). On a new line, after a
-/// pause, or when files change outside the editor, context is gathered anew.
-pub(crate) fn same_burst(last_line: usize, last_at: Instant, line: usize, now: Instant) -> bool {
-    line == last_line && now.saturating_duration_since(last_at) <= BURST_GAP
+/// Lines below the line where context was gathered that still count as typing on from it.
+pub(super) const FOLLOW_LINES: usize = 3;
+
+/// Whether a request on `line` at `now` continues the typing burst of the last request (on
+/// `last_at`, with context gathered on `gathered_line`), and so keeps its context as it was. The
+/// model server reuses its cached prompt only up to the first token that differs, and context
+/// sits before the file: even a chunk appended while the user types re-evaluates the whole window
+/// (seconds on a laptop CPU). So the context stays while the user types on that line or the few
+/// lines below it (typing on down a function); on a line above or further down, after a pause,
+/// or when files change outside the editor, it is gathered anew.
+pub(crate) fn same_burst(
+    gathered_line: usize,
+    last_at: Instant,
+    line: usize,
+    now: Instant,
+) -> bool {
+    (gathered_line..=gathered_line + FOLLOW_LINES).contains(&line)
+        && now.saturating_duration_since(last_at) <= BURST_GAP
 }
 
 /// What the context step chose.
@@ -370,7 +383,7 @@ mod burst_tests {
     use super::*;
 
     #[test]
-    fn context_is_kept_while_typing_on_one_line_and_gathered_anew_otherwise() {
+    fn context_is_kept_while_typing_on_from_its_line_and_gathered_anew_otherwise() {
         let t0 = Instant::now();
         let soon = t0 + Duration::from_millis(300);
         let later = t0 + BURST_GAP + Duration::from_millis(1);
@@ -379,7 +392,12 @@ mod burst_tests {
             "the next keystroke on the line"
         );
         assert!(same_burst(10, t0, 10, t0 + BURST_GAP), "up to the gap");
-        assert!(!same_burst(10, t0, 11, soon), "a new line");
+        assert!(same_burst(10, t0, 11, soon), "the next line");
+        assert!(
+            same_burst(10, t0, 10 + FOLLOW_LINES, soon),
+            "up to FOLLOW_LINES below"
+        );
+        assert!(!same_burst(10, t0, 11 + FOLLOW_LINES, soon), "further down");
         assert!(!same_burst(10, t0, 9, soon), "a line above");
         assert!(!same_burst(10, t0, 10, later), "after a pause");
     }

@@ -31,8 +31,8 @@ pub struct Workspace {
     pub(super) recent: Mutex<RecentEdits>,
     /// The context chosen for each document's previous request, so the next one keeps its order.
     pub(super) ledgers: DashMap<String, Ledger>,
-    /// The context of each document's last request, reused while the user types on the same
-    /// line (see `context_step::same_burst`).
+    /// The context of each document's last request, reused while the user types on from the
+    /// line where it was gathered (see `context_step::same_burst`).
     pub(super) last_context: Arc<DashMap<String, LastContext>>,
     /// Line count of each open buffer after its last edit, to tell removed line breaks.
     line_counts: DashMap<String, usize>,
