@@ -16,52 +16,11 @@ use tandem_clients::{
     LlamaCppEndpoint, StopReason,
 };
 
+#[path = "../../tests/e2e/support/real_parts.rs"]
+mod real_parts;
+
 const PREFIX: &str = "import math\n\n\ndef circle_area(radius):\n    \"\"\"Return the area of a circle with the given radius.\"\"\"\n    ";
 const SUFFIX: &str = "\n\n\nprint(circle_area(2.0))\n";
-
-fn home_cache(relative: &str) -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    home.join(".cache/tandem").join(relative)
-}
-
-/// The binary and model, or `None` when the test is skipped on purpose.
-fn artifacts() -> Option<(PathBuf, PathBuf)> {
-    let server = std::env::var_os("TANDEM_LLAMA_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home_cache("llama-server/0.3.36/bin/llama-server"));
-    let model = std::env::var_os("TANDEM_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home_cache("models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"));
-    let mut missing = Vec::new();
-    if !server.is_file() {
-        missing.push(format!(
-            "llama-server not found at {} (install it with scripts/install-llama-server, or set TANDEM_LLAMA_SERVER)",
-            server.display()
-        ));
-    }
-    if !model.is_file() {
-        missing.push(format!(
-            "model not found at {} (fetch it with scripts/fetch-model 0.5b, or set TANDEM_MODEL)",
-            model.display()
-        ));
-    }
-    if missing.is_empty() {
-        return Some((server, model));
-    }
-    if std::env::var("TANDEM_SKIP_REAL_MODEL").as_deref() == Ok("1") {
-        eprintln!(
-            "real llama.cpp test SKIPPED (TANDEM_SKIP_REAL_MODEL=1): {}",
-            missing.join("; ")
-        );
-        return None;
-    }
-    panic!(
-        "{}\nor set TANDEM_SKIP_REAL_MODEL=1 to skip this test",
-        missing.join("\n")
-    );
-}
 
 /// A running llama-server, killed when dropped.
 struct RunningServer {
@@ -220,7 +179,7 @@ async fn wait_until_idle(url: &str) -> Duration {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_llama_server_serves_every_endpoint_tandem_uses() {
-    let Some((binary, model)) = artifacts() else {
+    let Some((binary, model)) = real_parts::real_parts() else {
         return;
     };
     let mut server = RunningServer::start(&binary, &model);

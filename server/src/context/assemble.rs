@@ -81,11 +81,11 @@ impl Ledger {
     /// Drops the chunks taken from `paths` (files that changed outside the editor): their text
     /// may no longer be what the file holds.
     pub fn forget_paths(&mut self, paths: &HashSet<String>) {
-        let keep: Vec<bool> = self.keys.iter().map(|k| !paths.contains(&k.path)).collect();
-        let mut flags = keep.iter();
-        self.keys.retain(|_| *flags.next().unwrap_or(&true));
-        let mut flags = keep.iter();
-        self.chosen.retain(|_| *flags.next().unwrap_or(&true));
+        (self.keys, self.chosen) = std::mem::take(&mut self.keys)
+            .into_iter()
+            .zip(std::mem::take(&mut self.chosen))
+            .filter(|(key, _)| !paths.contains(&key.path))
+            .unzip();
     }
 }
 
@@ -176,53 +176,31 @@ pub fn assemble(
         .map(|(place, hash, c)| (Some(place), hash, c))
         .chain(in_turns(fresh).map(|(hash, c)| (None, hash, c)));
 
-    // (old place, text hash, chunk), in the order chosen.
-    let mut picked: Vec<(Option<usize>, u64, Chosen)> = Vec::new();
-    let mut spent: HashMap<Source, usize> = HashMap::new();
-    let mut total = 0;
+    let mut picked: Vec<Picked> = Vec::new();
+    let mut spent = Spent::default();
     for (place, hash, candidate) in ordered {
-        if picked
-            .iter()
-            .any(|(_, h, c)| *h == hash || c.candidate.overlaps(&candidate))
-        {
+        if clashes(&picked, hash, &candidate) {
             continue;
         }
         let tokens = count_tokens(&candidate.text)
             + count_tokens(&candidate.path)
             + budgets.per_chunk_overhead;
-        let used = spent.entry(candidate.source).or_insert(0);
-        if total + tokens > budgets.total || *used + tokens > budgets.for_source(candidate.source) {
-            continue;
+        if spent.take(budgets, candidate.source, tokens) {
+            picked.push((place, hash, Chosen { candidate, tokens }));
         }
-        *used += tokens;
-        total += tokens;
-        picked.push((place, hash, Chosen { candidate, tokens }));
     }
-
-    let mut stale: Vec<(Option<usize>, u64, Chosen)> = Vec::new();
+    // Then what the previous prompt had and no candidate brought back, in the room left.
     for (place, (key, chunk)) in previous.keys.iter().zip(&previous.chosen).enumerate() {
         let still_here = picked.iter().any(|(p, _, _)| *p == Some(place));
-        let replaced = |others: &[(Option<usize>, u64, Chosen)]| {
-            others
-                .iter()
-                .any(|(_, h, c)| *h == key.text_hash || c.candidate.overlaps(&chunk.candidate))
-        };
-        let source = chunk.candidate.source;
-        let used = spent.get(&source).copied().unwrap_or(0);
         if still_here
-            || total + chunk.tokens > budgets.total
-            || used + chunk.tokens > budgets.for_source(source)
             || shown.covers(&chunk.candidate.text)
-            || replaced(&picked)
-            || replaced(&stale)
+            || clashes(&picked, key.text_hash, &chunk.candidate)
+            || !spent.take(budgets, chunk.candidate.source, chunk.tokens)
         {
             continue;
         }
-        total += chunk.tokens;
-        *spent.entry(source).or_insert(0) += chunk.tokens;
-        stale.push((Some(place), key.text_hash, chunk.clone()));
+        picked.push((Some(place), key.text_hash, chunk.clone()));
     }
-    picked.extend(stale);
     // Old chunks in their old order, then the new ones, the best last: nearest to the file,
     // where a model attends most (Copilot orders its snippets the same way).
     let fresh_from = picked
@@ -246,6 +224,38 @@ pub fn assemble(
         selection.chunks.push(chosen);
     }
     selection
+}
+
+/// A chunk on its way into the selection: its place in the previous prompt (if it had one),
+/// its text hash, and the chunk.
+type Picked = (Option<usize>, u64, Chosen);
+
+/// Whether `picked` already holds a chunk with the text hash `hash` or with lines overlapping
+/// `candidate`'s.
+fn clashes(picked: &[Picked], hash: u64, candidate: &Candidate) -> bool {
+    picked
+        .iter()
+        .any(|(_, h, c)| *h == hash || c.candidate.overlaps(candidate))
+}
+
+/// What the chosen chunks have spent of the budgets.
+#[derive(Default)]
+struct Spent {
+    total: usize,
+    by_source: HashMap<Source, usize>,
+}
+
+impl Spent {
+    /// Takes `tokens` for `source` if its budget and the total both have room.
+    fn take(&mut self, budgets: &Budgets, source: Source, tokens: usize) -> bool {
+        let used = self.by_source.entry(source).or_insert(0);
+        if self.total + tokens > budgets.total || *used + tokens > budgets.for_source(source) {
+            return false;
+        }
+        *used += tokens;
+        self.total += tokens;
+        true
+    }
 }
 
 /// New candidates: each source's best first, the sources taking turns.

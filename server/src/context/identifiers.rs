@@ -114,11 +114,12 @@ pub(crate) fn identifier_hashes(text: &str) -> impl Iterator<Item = (usize, u64)
 }
 
 /// Maximal runs of word chars (Unicode letters and digits, `_`), with their byte offsets.
-fn words(text: &str) -> Words<'_> {
+pub fn words(text: &str) -> Words<'_> {
     Words { text, pos: 0 }
 }
 
-struct Words<'a> {
+/// The iterator of [`words`].
+pub struct Words<'a> {
     text: &'a str,
     pos: usize,
 }

@@ -32,7 +32,7 @@ mod test_files;
 pub use assemble::{assemble, Budgets, Chosen, ChunkKey, Ledger, Selection};
 pub use candidate::{Candidate, CurrentWindow, FileText, Source};
 pub use definitions::{definitions, DefinitionHit, DefinitionLimits};
-pub use identifiers::{identifiers, is_stopword, IdentifierSet};
+pub use identifiers::{identifiers, is_stopword, is_word_char, words, IdentifierSet};
 pub use near_cursor::{similarity_query, wanted_names, CursorText, NameLimits};
 pub use recent::{EditRegion, LineEdit, RecentEdits, RecentLimits};
 pub use similar::{similar, similar_with_cache, SimilarLimits};

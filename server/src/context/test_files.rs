@@ -17,11 +17,9 @@ const TEST_DIRS: &[&str] = &[
 /// conventions: a test folder, `test_x.py`, `x_test.go`/`x_test.py`, `x.test.ts`, `x.spec.js`,
 /// `conftest.py`.
 pub fn is_test_path(path: &str) -> bool {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    let Some(file) = parts.pop() else {
-        return false;
-    };
-    if parts.iter().any(|dir| TEST_DIRS.contains(dir)) {
+    // Runs for every file the context step looks at, on every keystroke: no allocation.
+    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
+    if dirs.split('/').any(|dir| TEST_DIRS.contains(&dir)) {
         return true;
     }
     let stem = file.split('.').next().unwrap_or(file);

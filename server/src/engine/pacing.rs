@@ -57,7 +57,7 @@ impl Pacing {
     /// Waits, if an earlier call was abandoned, until `backend` is idle (at most
     /// [`MAX_IDLE_WAIT`]). Dropped half-way (a newer keystroke), the next call waits instead.
     pub async fn wait_if_needed(&self, backend: &dyn Backend) {
-        if !self.abandoned.load(Ordering::SeqCst) {
+        if !self.waits() {
             return;
         }
         match tokio::time::timeout(MAX_IDLE_WAIT, backend.wait_until_idle()).await {

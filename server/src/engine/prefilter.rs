@@ -3,6 +3,8 @@
 use globset::GlobSet;
 use serde::Serialize;
 
+use crate::context::is_word_char;
+
 /// Why no completion was requested from the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,14 +43,10 @@ pub fn check(input: &PrefilterInput<'_>) -> Option<SkipReason> {
     }
     let left = input.line_prefix.chars().next_back();
     let right = input.line_suffix.chars().next();
-    if left.is_some_and(is_word) && right.is_some_and(is_word) {
+    if left.is_some_and(is_word_char) && right.is_some_and(is_word_char) {
         return Some(SkipReason::InsideWord);
     }
     None
-}
-
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
 }
 
 /// Compiles the ignore globs; invalid ones were already rejected by config validation.

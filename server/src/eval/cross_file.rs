@@ -79,30 +79,12 @@ pub fn cross_file_candidates(
         .collect()
 }
 
-/// The identifier-like words of `text[from..to]` as (byte offset, word), skipping words that start
-/// with a digit.
+/// The identifier-like words of `text[from..to]` as (byte offset in `text`, word), skipping
+/// words that start with a digit.
 fn words(text: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, &str)> {
-    let slice = &text[from..to];
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    for (i, c) in slice
-        .char_indices()
-        .chain(std::iter::once((slice.len(), ' ')))
-    {
-        let word_char = c.is_alphanumeric() || c == '_';
-        match (start, word_char) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                let word = &slice[s..i];
-                if !word.starts_with(|c: char| c.is_ascii_digit()) {
-                    out.push((from + s, word));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    out.into_iter()
+    crate::context::words(&text[from..to])
+        .filter(|(_, word)| !word.starts_with(|c: char| c.is_ascii_digit()))
+        .map(move |(at, word)| (from + at, word))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
 use super::cross_file::{cross_file_candidates, Definers};
+use crate::context::is_word_char;
 use crate::syntax::Language;
 
 /// Lines a `block` hole spans, at least and at most.
@@ -263,7 +264,7 @@ impl Finder<'_> {
     fn has_code(&self, from: usize, to: usize) -> bool {
         self.text[from..to]
             .char_indices()
-            .any(|(i, c)| is_word(c) && !self.skipped[from + i])
+            .any(|(i, c)| is_word_char(c) && !self.skipped[from + i])
     }
 
     /// Whether no code follows `byte` on its line (a trailing comment may).
@@ -296,7 +297,7 @@ impl Finder<'_> {
         let first_len = content.chars().next()?.len_utf8();
         let (last_word, _) = content
             .char_indices()
-            .rfind(|&(i, c)| is_word(c) && !self.skipped[line.indent_end + i])?;
+            .rfind(|&(i, c)| is_word_char(c) && !self.skipped[line.indent_end + i])?;
         let start_lo = line.indent_end + first_len;
         let start_hi = line.indent_end + last_word;
         (start_lo <= start_hi).then_some(Candidate {
@@ -344,10 +345,6 @@ impl Finder<'_> {
         }
         found
     }
-}
-
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
 }
 
 /// The random generator behind every choice: SplitMix64, small and fixed forever, so a seed means

@@ -5,40 +5,15 @@
 //! from `~/.cache/tandem`. The run state lives in a temp cache dir per test. Missing files fail
 //! the test with instructions, unless `TANDEM_SKIP_REAL_MODEL=1`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::health::{health_client, is_ready};
 use super::{pid, ManagedServer, ManagedSettings, ProgressEvent};
 
-/// The real binary and model, or `None` when the caller asked to skip real-model tests.
-fn real_files() -> Option<(PathBuf, PathBuf)> {
-    let home_cache = dirs::home_dir()
-        .unwrap_or_default()
-        .join(".cache")
-        .join("tandem");
-    let binary = std::env::var_os("TANDEM_LLAMA_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home_cache.join("llama-server/0.3.36/bin/llama-server"));
-    let model = std::env::var_os("TANDEM_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home_cache.join("models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"));
-    if binary.is_file() && model.is_file() {
-        return Some((binary, model));
-    }
-    if std::env::var("TANDEM_SKIP_REAL_MODEL").as_deref() == Ok("1") {
-        eprintln!("skipping a real-model test: TANDEM_SKIP_REAL_MODEL=1");
-        return None;
-    }
-    panic!(
-        "real-model test needs llama-server at {} and the 0.5B model at {}: run \
-         scripts/install-llama-server and scripts/fetch-model 0.5b (scripts/test does both), set \
-         TANDEM_LLAMA_SERVER / TANDEM_MODEL, or set TANDEM_SKIP_REAL_MODEL=1 to skip",
-        binary.display(),
-        model.display()
-    );
-}
+#[path = "../../../tests/e2e/support/real_parts.rs"]
+mod real_parts;
 
 /// Settings using a temp cache dir, with the binary reached through a symlink inside it so this
 /// test's servers are told apart from any other llama-server on the machine by `argv[0]`.
@@ -99,7 +74,7 @@ fn starts(events: &Mutex<Vec<ProgressEvent>>) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_editors_share_one_real_server_and_a_killed_one_restarts() {
-    let Some((binary, model)) = real_files() else {
+    let Some((binary, model)) = real_parts::real_parts() else {
         return;
     };
     let cache = tempfile::tempdir().expect("tempdir");
@@ -155,7 +130,7 @@ async fn two_editors_share_one_real_server_and_a_killed_one_restarts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_server_idle_past_the_timeout_is_stopped_but_not_while_in_use() {
-    let Some((binary, model)) = real_files() else {
+    let Some((binary, model)) = real_parts::real_parts() else {
         return;
     };
     let cache = tempfile::tempdir().expect("tempdir");

@@ -1,5 +1,6 @@
 //! Removing what the document already has after the cursor, which models like to write again.
 
+use crate::context::is_word_char;
 use crate::syntax::{indent_width, CompletionMode};
 
 use super::scope::column;
@@ -84,13 +85,12 @@ pub fn is_closer_line(trimmed: &str) -> bool {
 
 /// A tail starting inside an identifier (`max` vs suffix `x)`) is a different token.
 fn at_token_boundary(line_start: &str, line: &str, tail: &str) -> bool {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let before = line[..line.len() - tail.len()]
         .chars()
         .next_back()
         .or_else(|| line_start.chars().next_back());
     let first = tail.chars().next();
-    !(first.is_some_and(is_word) && before.is_some_and(is_word))
+    !(first.is_some_and(is_word_char) && before.is_some_and(is_word_char))
 }
 
 /// Whether `tail` closes brackets or quotes opened in `kept` (the completion without the tail).
