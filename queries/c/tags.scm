@@ -47,6 +47,9 @@
     (type_qualifier)
     declarator: (init_declarator declarator: (identifier) @name.definition.constant)) @name.definition.constant.extent)
 
+; --- local scopes: what is defined inside is local to it (queries/README.md) -------------------
+(function_definition body: (_) @local.scope)
+
 ; --- references --------------------------------------------------------------------------------
 (call_expression function: (identifier) @name.reference.call)
 (call_expression function: (field_expression field: (field_identifier) @name.reference.call))

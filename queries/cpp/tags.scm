@@ -63,6 +63,10 @@
   (declaration
     declarator: (function_declarator declarator: (identifier) @name.definition.method)) @name.definition.method.extent)
 
+; --- local scopes: what is defined inside is local to it (queries/README.md) -------------------
+(function_definition body: (_) @local.scope)
+(lambda_expression body: (_) @local.scope)
+
 ; --- references --------------------------------------------------------------------------------
 (call_expression function: (identifier) @name.reference.call)
 (call_expression function: (qualified_identifier name: (identifier) @name.reference.call))

@@ -16,6 +16,11 @@
   (var_declaration
     (var_spec_list (var_spec name: (identifier) @name.definition.variable) @name.definition.variable.extent)))
 
+; --- local scopes: what is defined inside is local to it (queries/README.md) -------------------
+(function_declaration body: (_) @local.scope)
+(method_declaration body: (_) @local.scope)
+(func_literal body: (_) @local.scope)
+
 ; --- references --------------------------------------------------------------------------------
 (call_expression function: (identifier) @name.reference.call)
 (call_expression function: (selector_expression field: (field_identifier) @name.reference.call))

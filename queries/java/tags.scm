@@ -17,6 +17,11 @@
 (constant_declaration
   declarator: (variable_declarator name: (identifier) @name.definition.constant)) @name.definition.constant.extent
 
+; --- local scopes: what is defined inside is local to it (queries/README.md) -------------------
+(method_declaration body: (_) @local.scope)
+(constructor_declaration body: (_) @local.scope)
+(lambda_expression body: (_) @local.scope)
+
 ; --- references --------------------------------------------------------------------------------
 (method_invocation name: (identifier) @name.reference.call)
 (object_creation_expression type: (type_identifier) @name.reference.class)

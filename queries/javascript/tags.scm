@@ -34,6 +34,14 @@
     name: (identifier) @name.definition.function
     value: [(arrow_function) (function_expression) (generator_function)])) @name.definition.function.extent
 
+; --- local scopes: what is defined inside is local to it (queries/README.md) -------------------
+(function_declaration body: (_) @local.scope)
+(generator_function_declaration body: (_) @local.scope)
+(function_expression body: (_) @local.scope)
+(generator_function body: (_) @local.scope)
+(arrow_function body: (_) @local.scope)
+(method_definition body: (_) @local.scope)
+
 ; --- references --------------------------------------------------------------------------------
 (call_expression function: (identifier) @name.reference.call)
 (call_expression function: (member_expression property: (property_identifier) @name.reference.call))

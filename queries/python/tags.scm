@@ -29,6 +29,10 @@
     (decorated_definition
       definition: (function_definition name: (identifier) @name.definition.method)) @name.definition.method.extent))
 
+; --- local scopes: what is defined inside is local to it (queries/README.md) -------------------
+(function_definition body: (_) @local.scope)
+(lambda body: (_) @local.scope)
+
 ; --- references --------------------------------------------------------------------------------
 (call function: (identifier) @name.reference.call)
 (call function: (attribute attribute: (identifier) @name.reference.call))

@@ -25,6 +25,10 @@
   body: (declaration_list
     (function_signature_item name: (identifier) @name.definition.method) @name.definition.method.extent))
 
+; --- local scopes: what is defined inside is local to it (queries/README.md) -------------------
+(function_item body: (_) @local.scope)
+(closure_expression body: (_) @local.scope)
+
 ; --- references --------------------------------------------------------------------------------
 (call_expression function: (identifier) @name.reference.call)
 (call_expression function: (scoped_identifier name: (identifier) @name.reference.call))

@@ -256,7 +256,9 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                         // (`result`, `schema`) that happens to match, not an API.
                         here || (repo
                             && site.kind != "variable"
-                            && context::may_serve(&file.rel_path, input.current_name))
+                            && context::may_serve(&file.rel_path, input.current_name)
+                            // A helper inside another file's test is out of reach here.
+                            && !site.local)
                     })
                     .collect();
                 let hits: Vec<DefinitionHit<'_>> = found

@@ -21,6 +21,8 @@ const EXTENT: &str = ".extent";
 const REFERENCE: &str = "name.reference.";
 /// The reference kind that holds an import specifier rather than a name.
 const IMPORT: &str = "import";
+/// A function body, lambda or closure: what is defined inside is local to it.
+const SCOPE: &str = "local.scope";
 
 /// What one capture name means to the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,11 +35,16 @@ enum Role {
     Import,
     /// A used name.
     Reference,
+    /// A body whose definitions are local.
+    Scope,
     /// A capture the index does not read.
     Ignored,
 }
 
 fn role(capture_name: &str) -> Role {
+    if capture_name == SCOPE {
+        return Role::Scope;
+    }
     if let Some(rest) = capture_name.strip_prefix(DEFINITION) {
         return match rest.strip_suffix(EXTENT) {
             Some(_) => Role::Extent,
@@ -81,6 +88,7 @@ pub fn extract(language: &Language, text: &str) -> FileSymbols {
     let mut definitions: HashMap<Range<usize>, Seen> = HashMap::new();
     let mut references: Vec<(Range<usize>, &str)> = Vec::new();
     let mut imports: Vec<(usize, &str)> = Vec::new();
+    let mut scopes: Vec<Range<usize>> = Vec::new();
 
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
@@ -123,11 +131,12 @@ pub fn extract(language: &Language, text: &str) -> FileSymbols {
                         references.push((node.byte_range(), name));
                     }
                 }
+                Role::Scope => scopes.push(node.byte_range()),
                 Role::Extent | Role::Ignored => {}
             }
         }
     }
-    assemble(text, definitions, references, imports)
+    assemble(text, definitions, references, imports, scopes)
 }
 
 /// Orders everything by position, drops references on definition names and repeated names.
@@ -136,9 +145,11 @@ fn assemble(
     definitions: HashMap<Range<usize>, Seen>,
     mut references: Vec<(Range<usize>, &str)>,
     mut imports: Vec<(usize, &str)>,
+    mut scopes: Vec<Range<usize>>,
 ) -> FileSymbols {
     let mut sites: Vec<(Range<usize>, Seen)> = definitions.into_iter().collect();
     sites.sort_by_key(|(range, _)| (range.start, range.end));
+    let local = inside_any(sites.iter().map(|(range, _)| range), &mut scopes);
     let names: HashSet<&Range<usize>> = sites.iter().map(|(range, _)| range).collect();
     references.retain(|(range, _)| !names.contains(range));
     references.sort_by_key(|(range, _)| (range.start, range.end));
@@ -146,12 +157,14 @@ fn assemble(
 
     let definitions = sites
         .into_iter()
-        .filter_map(|(range, seen)| {
+        .zip(local)
+        .filter_map(|((range, seen), local)| {
             Some(DefinitionSite {
                 name: text.get(range)?.to_string(),
                 kind: seen.kind,
                 start_line: seen.lines.0,
                 end_line: seen.lines.1,
+                local,
             })
         })
         .collect();
@@ -160,6 +173,27 @@ fn assemble(
         references: unique(references.into_iter().map(|(_, name)| name)),
         imports: unique(imports.into_iter().map(|(_, spec)| spec)),
     }
+}
+
+/// For each of `ranges` (sorted by start), whether one of `scopes` contains it. One sweep: a
+/// range is inside some scope exactly when the furthest end among the scopes starting at or
+/// before it reaches past its end.
+fn inside_any<'a>(
+    ranges: impl Iterator<Item = &'a Range<usize>>,
+    scopes: &mut [Range<usize>],
+) -> Vec<bool> {
+    scopes.sort_by_key(|scope| scope.start);
+    let mut next = 0;
+    let mut reach = 0;
+    ranges
+        .map(|range| {
+            while next < scopes.len() && scopes[next].start <= range.start {
+                reach = reach.max(scopes[next].end);
+                next += 1;
+            }
+            next > 0 && reach >= range.end
+        })
+        .collect()
 }
 
 fn unique<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
@@ -205,11 +239,23 @@ mod tests {
             ("name.reference.import", Role::Import),
             ("name.reference.call", Role::Reference),
             ("name.reference.imported", Role::Reference),
+            ("local.scope", Role::Scope),
             ("block.open", Role::Ignored),
         ];
         for (name, expected) in cases {
             assert_eq!(role(name), expected, "{name}");
         }
+    }
+
+    #[test]
+    fn ranges_inside_a_scope_are_found_in_one_sweep() {
+        let ranges = [0..3, 12..15, 22..25, 31..40, 50..52];
+        let mut scopes = [30..45, 10..20, 11..14];
+        assert_eq!(
+            inside_any(ranges.iter(), &mut scopes),
+            [false, true, false, true, false]
+        );
+        assert_eq!(inside_any(ranges.iter(), &mut []), [false; 5]);
     }
 
     #[test]

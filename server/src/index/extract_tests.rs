@@ -381,3 +381,59 @@ fn extract_is_pure() {
         );
     }
 }
+
+#[test]
+fn definitions_inside_function_bodies_are_local() {
+    // (language, source, [(name, local)]): a top-level definition, one inside a function or
+    // callback body, and a method (inside its class or impl, not inside a function).
+    type Case = (&'static str, &'static str, &'static [(&'static str, bool)]);
+    let cases: &[Case] = &[
+        (
+            "python",
+            "def test_x():\n    def cli():\n        pass\n\nclass A:\n    def run(self):\n        f = lambda: 1\n",
+            &[("test_x", false), ("cli", true), ("A", false), ("run", false)],
+        ),
+        (
+            "typescript",
+            "type Top = string;\ntest(\"x\", () => {\n  type Local = number;\n  function helper() {}\n});\nclass C { m() { class Inner {} } }\n",
+            &[
+                ("Top", false),
+                ("Local", true),
+                ("helper", true),
+                ("C", false),
+                ("m", false),
+                ("Inner", true),
+            ],
+        ),
+        (
+            "javascript",
+            "function outer() { function inner() {} }\n",
+            &[("outer", false), ("inner", true)],
+        ),
+        (
+            "rust",
+            "fn outer() {\n    fn inner() {}\n    struct Local;\n}\nimpl S {\n    fn method(&self) {}\n}\n",
+            &[("outer", false), ("inner", true), ("Local", true), ("method", false)],
+        ),
+        (
+            "go",
+            "package p\n\nfunc Outer() {\n\ttype local struct{}\n}\n\nfunc (s S) Method() {}\n",
+            &[("Outer", false), ("local", true), ("Method", false)],
+        ),
+        (
+            "java",
+            "class A {\n  void run() {\n    class Local {}\n  }\n}\n",
+            &[("A", false), ("run", false), ("Local", true)],
+        ),
+    ];
+    for (name, source, want) in cases {
+        let language = language_named(name).expect("known language");
+        let got: Vec<(String, bool)> = extract(language, source)
+            .definitions
+            .into_iter()
+            .map(|d| (d.name, d.local))
+            .collect();
+        let want: Vec<(String, bool)> = want.iter().map(|(n, l)| (n.to_string(), *l)).collect();
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -11,6 +11,9 @@ pub struct DefinitionSite {
     pub start_line: usize,
     /// Last line (0-based, inclusive) of the whole definition node.
     pub end_line: usize,
+    /// Whether the name sits inside a function body (a `@local.scope` capture): a helper
+    /// defined inside a test, a type declared in a callback. Other files cannot use it.
+    pub local: bool,
 }
 
 /// Symbols of one file, in source order.

@@ -198,9 +198,9 @@ mod tests {
                 language.name
             );
             assert!(
-                names
-                    .iter()
-                    .all(|n| n.starts_with("name.definition.") || n.starts_with("name.reference.")),
+                names.iter().all(|n| n.starts_with("name.definition.")
+                    || n.starts_with("name.reference.")
+                    || *n == "local.scope"),
                 "{}: unexpected capture in {names:?}",
                 language.name
             );
