@@ -323,7 +323,11 @@ impl Engine {
             if attempt == 0 {
                 usage = response.usage;
             }
-            if let Some(text) = postprocess::clean(&response.text, &post) {
+            let cleaned = postprocess::clean(&response.text, &post);
+            // What the model said and what survived cleaning: the first thing to look at when a
+            // suggestion is missing or wrong.
+            tracing::debug!(raw = ?response.text, cleaned = ?cleaned, "model answer");
+            if let Some(text) = cleaned {
                 if !texts.contains(&text) {
                     texts.push(text);
                 }
