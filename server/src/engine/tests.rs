@@ -128,6 +128,19 @@ fn request(uri: &str, text: &str, trigger: Trigger) -> CompletionRequest {
     }
 }
 
+/// An automatic completion at `|` in `text` of document "a", running in the background.
+fn spawn_completion(
+    engine: &Arc<Engine>,
+    text: &'static str,
+) -> tokio::task::JoinHandle<Result<CompletionOutcome, EngineError>> {
+    let engine = engine.clone();
+    tokio::spawn(async move {
+        engine
+            .complete(request("a", text, Trigger::Automatic))
+            .await
+    })
+}
+
 #[tokio::test]
 async fn the_model_answer_is_cleaned_and_the_prompt_holds_prefix_and_suffix() {
     let backend = FakeBackend::text("name)\n```\nIn this solution we print.");
@@ -185,23 +198,9 @@ async fn typing_into_a_suggestion_is_answered_without_the_model() {
 async fn a_newer_request_cancels_the_older_model_call() {
     let backend = FakeBackend::new(Duration::from_secs(30), Box::new(|_| Ok("slow".into())));
     let engine = Arc::new(engine_with(backend.clone(), config()).await);
-    let older = tokio::spawn({
-        let engine = engine.clone();
-        async move {
-            engine
-                .complete(request("a", "x = |\n", Trigger::Automatic))
-                .await
-        }
-    });
+    let older = spawn_completion(&engine, "x = |\n");
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let _newer = tokio::spawn({
-        let engine = engine.clone();
-        async move {
-            engine
-                .complete(request("a", "x = 1|\n", Trigger::Automatic))
-                .await
-        }
-    });
+    let _newer = spawn_completion(&engine, "x = 1|\n");
     let older = tokio::time::timeout(Duration::from_secs(5), older)
         .await
         .expect("older request ends promptly")
@@ -368,14 +367,7 @@ async fn after_an_abandoned_model_call_the_next_waits_for_an_idle_server() {
         .expect("completion");
     assert!(backend.idle_waits.lock().expect("lock").is_empty());
 
-    let older = tokio::spawn({
-        let engine = engine.clone();
-        async move {
-            engine
-                .complete(request("a", "y = |\n", Trigger::Automatic))
-                .await
-        }
-    });
+    let older = spawn_completion(&engine, "y = |\n");
     tokio::time::sleep(Duration::from_millis(100)).await;
     let newer = engine
         .complete(request("a", "y = 1|\n", Trigger::Automatic))
