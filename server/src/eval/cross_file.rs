@@ -72,13 +72,13 @@ pub fn cross_file_candidates(
         .filter_map(|candidate| {
             let last = references
                 .iter()
-                .filter(|(at, name)| {
+                .rev()
+                .find(|(at, name)| {
                     (candidate.start_lo..candidate.end).contains(at)
                         && at + name.len() <= candidate.end
                         && definers.is_cross_file(name, file)
                 })
-                .map(|(at, _)| *at)
-                .last()?;
+                .map(|(at, _)| *at)?;
             Some(Candidate {
                 start_hi: candidate.start_hi.min(last),
                 ..candidate.clone()
