@@ -55,11 +55,14 @@ impl Definers {
     }
 }
 
-/// The candidates of file `file` (with text `text`) whose hidden text must contain a cross-file
-/// name. A `line-rest` candidate's latest cursor column moves back to the start of its last
-/// cross-file name, so whatever column is drawn leaves that name in the hidden text.
+/// The candidates of file `file` whose hidden text must contain a reference to a cross-file
+/// name. `references` are the file's references as (byte offset, name) in order, as the tags
+/// query captures them (`index::reference_sites`): a word in a string, a comment or an attribute
+/// (`#[cfg(not(…))]`) does not count. A `line-rest` candidate's latest cursor column moves back
+/// to the start of its last cross-file reference, so whatever column is drawn leaves that name in
+/// the hidden text.
 pub fn cross_file_candidates(
-    text: &str,
+    references: &[(usize, &str)],
     candidates: &[Candidate],
     file: usize,
     definers: &Definers,
@@ -67,10 +70,15 @@ pub fn cross_file_candidates(
     candidates
         .iter()
         .filter_map(|candidate| {
-            let last = words(text, candidate.start_lo, candidate.end)
-                .filter(|(_, word)| definers.is_cross_file(word, file))
-                .map(|(start, _)| start)
-                .last()?;
+            let last = references
+                .iter()
+                .rev()
+                .find(|(at, name)| {
+                    (candidate.start_lo..candidate.end).contains(at)
+                        && at + name.len() <= candidate.end
+                        && definers.is_cross_file(name, file)
+                })
+                .map(|(at, _)| *at)?;
             Some(Candidate {
                 start_hi: candidate.start_hi.min(last),
                 ..candidate.clone()
@@ -79,18 +87,15 @@ pub fn cross_file_candidates(
         .collect()
 }
 
-/// The identifier-like words of `text[from..to]` as (byte offset in `text`, word), skipping
-/// words that start with a digit.
-fn words(text: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, &str)> {
-    crate::context::words(&text[from..to])
-        .filter(|(_, word)| !word.starts_with(|c: char| c.is_ascii_digit()))
-        .map(move |(at, word)| (from + at, word))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::eval::holes::HoleKind;
+
+    /// Every word as a reference: these tests are about the filter, not about the query.
+    fn refs(text: &str) -> Vec<(usize, &str)> {
+        crate::context::words(text).collect()
+    }
 
     fn candidate(text: &str, line: &str, kind: HoleKind) -> Candidate {
         let start = text.find(line).expect("line in text");
@@ -126,7 +131,7 @@ mod tests {
             .lines()
             .map(|l| candidate(text, l, HoleKind::Line))
             .collect();
-        let kept = cross_file_candidates(text, &candidates, 0, &definers);
+        let kept = cross_file_candidates(&refs(text), &candidates, 0, &definers);
         let lines: Vec<usize> = kept.iter().map(|c| c.first_line).collect();
         assert_eq!(lines, [1], "only the Session line: {kept:?}");
     }
@@ -137,7 +142,7 @@ mod tests {
         let line = text.trim_end();
         let definers = Definers::new(vec![vec![], vec![("Cart", "class"), ("total", "method")]]);
         let found = cross_file_candidates(
-            text,
+            &refs(text),
             &[candidate(text, line, HoleKind::LineRest)],
             0,
             &definers,
@@ -149,14 +154,11 @@ mod tests {
     }
 
     #[test]
-    fn short_names_and_numbers_do_not_count() {
-        let text = "a = fs + 123abc\n";
-        let definers = Definers::new(vec![
-            vec![],
-            vec![("fs", "function"), ("123abc", "constant")],
-        ]);
+    fn short_names_do_not_count() {
+        let text = "a = fs(x)\n";
+        let definers = Definers::new(vec![vec![], vec![("fs", "function")]]);
         let kept = cross_file_candidates(
-            text,
+            &refs(text),
             &[candidate(text, text.trim_end(), HoleKind::Line)],
             0,
             &definers,
@@ -165,13 +167,17 @@ mod tests {
     }
 
     #[test]
-    fn words_are_found_with_their_offsets_in_non_ascii_text() {
-        let text = "é = naïve_fn(x1, 2y)";
-        let found: Vec<(usize, &str)> = words(text, 0, text.len()).collect();
-        assert_eq!(
-            found,
-            [(0, "é"), (5, "naïve_fn"), (15, "x1")],
-            "2y starts with a digit"
-        );
+    fn only_references_count_not_words_in_strings_comments_or_attributes() {
+        let rust = crate::syntax::language_named("rust").expect("rust");
+        let text = "#[cfg(not(feature = \"std\"))]\nfn f() { log(\"not\"); /* not */ }\nfn g() { not(x); }\n";
+        let definers = Definers::new(vec![vec![], vec![("not", "function")]]);
+        let lines: Vec<Candidate> = text
+            .lines()
+            .map(|l| candidate(text, l, HoleKind::Line))
+            .collect();
+        let references = crate::index::reference_sites(rust, text);
+        let kept = cross_file_candidates(&references, &lines, 0, &definers);
+        let kept: Vec<usize> = kept.iter().map(|c| c.first_line).collect();
+        assert_eq!(kept, [2], "only the call of not() in g: {references:?}");
     }
 }

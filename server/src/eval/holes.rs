@@ -483,9 +483,11 @@ pub fn make_tasks(files: &[SourceFile], settings: &HoleSettings, repo: &str) -> 
             .iter()
             .map(|f| crate::index::extract(f.language, f.text))
             .collect();
+        // A definition local to a function body is no API of its file.
         Definers::new(symbols.iter().map(|s| {
             s.definitions
                 .iter()
+                .filter(|d| !d.local)
                 .map(|d| (d.name.as_str(), d.kind.as_str()))
         }))
     });
@@ -494,7 +496,8 @@ pub fn make_tasks(files: &[SourceFile], settings: &HoleSettings, repo: &str) -> 
         let mut rng = SplitMix64::new(settings.seed ^ fnv1a(file.path));
         let mut found = candidates(file.language, file.text);
         if let Some(definers) = &definers {
-            found = cross_file_candidates(file.text, &found, number, definers);
+            let references = crate::index::reference_sites(file.language, file.text);
+            found = cross_file_candidates(&references, &found, number, definers);
         }
         let holes = choose(
             file.text,

@@ -81,8 +81,22 @@ struct Seen {
 /// Definitions, references and imports of `text`, as the language's tags query captures them.
 /// Pure: the same text always gives the same symbols.
 pub fn extract(language: &Language, text: &str) -> FileSymbols {
+    extract_with_sites(language, text).0
+}
+
+/// Every reference of `text` (not only the first of each name) as (byte offset, name), in
+/// order: what `tandem eval holes --cross-file` asks of a hole's hidden text. A word in a
+/// string, a comment or an attribute is no reference.
+pub fn reference_sites<'t>(language: &Language, text: &'t str) -> Vec<(usize, &'t str)> {
+    extract_with_sites(language, text).1
+}
+
+fn extract_with_sites<'t>(
+    language: &Language,
+    text: &'t str,
+) -> (FileSymbols, Vec<(usize, &'t str)>) {
     let (Some(query), Some(tree)) = (language.tags_query(), parse(language, text)) else {
-        return FileSymbols::default();
+        return Default::default();
     };
     let roles: Vec<Role> = query.capture_names().iter().map(|n| role(n)).collect();
     let mut definitions: HashMap<Range<usize>, Seen> = HashMap::new();
@@ -139,23 +153,29 @@ pub fn extract(language: &Language, text: &str) -> FileSymbols {
     assemble(text, definitions, references, imports, scopes)
 }
 
-/// Orders everything by position, drops references on definition names and repeated names.
-fn assemble(
-    text: &str,
+/// Orders everything by position, drops references on definition names and repeated names;
+/// also returns every reference with its offset.
+fn assemble<'t>(
+    text: &'t str,
     definitions: HashMap<Range<usize>, Seen>,
-    mut references: Vec<(Range<usize>, &str)>,
-    mut imports: Vec<(usize, &str)>,
+    mut references: Vec<(Range<usize>, &'t str)>,
+    mut imports: Vec<(usize, &'t str)>,
     mut scopes: Vec<Range<usize>>,
-) -> FileSymbols {
-    let mut sites: Vec<(Range<usize>, Seen)> = definitions.into_iter().collect();
-    sites.sort_by_key(|(range, _)| (range.start, range.end));
-    let local = inside_any(sites.iter().map(|(range, _)| range), &mut scopes);
-    let names: HashSet<&Range<usize>> = sites.iter().map(|(range, _)| range).collect();
+) -> (FileSymbols, Vec<(usize, &'t str)>) {
+    let mut found: Vec<(Range<usize>, Seen)> = definitions.into_iter().collect();
+    found.sort_by_key(|(range, _)| (range.start, range.end));
+    let local = inside_any(found.iter().map(|(range, _)| range), &mut scopes);
+    let names: HashSet<&Range<usize>> = found.iter().map(|(range, _)| range).collect();
     references.retain(|(range, _)| !names.contains(range));
     references.sort_by_key(|(range, _)| (range.start, range.end));
+    references.dedup_by_key(|(range, _)| range.clone());
+    let sites = references
+        .iter()
+        .map(|(range, name)| (range.start, *name))
+        .collect();
     imports.sort_by_key(|(start, _)| *start);
 
-    let definitions = sites
+    let definitions = found
         .into_iter()
         .zip(local)
         .filter_map(|((range, seen), local)| {
@@ -168,11 +188,12 @@ fn assemble(
             })
         })
         .collect();
-    FileSymbols {
+    let symbols = FileSymbols {
         definitions,
         references: unique(references.into_iter().map(|(_, name)| name)),
         imports: unique(imports.into_iter().map(|(_, spec)| spec)),
-    }
+    };
+    (symbols, sites)
 }
 
 /// For each of `ranges` (sorted by start), whether one of `scopes` contains it. One sweep: a

@@ -23,7 +23,7 @@ mod test_workspace;
 #[cfg(test)]
 mod workspace_tests;
 
-pub use extract::extract;
+pub use extract::{extract, reference_sites};
 pub use file::IndexedFile;
 pub use resolve::{import_segments, FOLDER_MODULE_STEMS, LANGUAGE_FAMILIES};
 pub use symbols::{DefinitionSite, FileSymbols};
