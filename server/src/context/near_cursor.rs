@@ -46,7 +46,8 @@ pub struct NameLimits {
     /// because a name pushed out by a nearer one loses its definition from the prompt, and
     /// with it the model's cached prompt from that chunk on.
     pub max_near: usize,
-    /// Names taken from the file's imports on top of those.
+    /// Names taken from the rest of the file on top of those (`file_names`: what it imports and
+    /// what it uses from other files).
     pub max_imports: usize,
     /// Shorter names (`i`, `x`) are loop variables, not things worth a definition.
     pub min_len: usize,
@@ -65,10 +66,11 @@ impl Default for NameLimits {
 }
 
 /// The names whose definitions the prompt wants: identifiers around the cursor, nearest first
-/// (by lines, then by characters from the cursor), then names the file imports.
+/// (by lines, then by characters from the cursor), then `from_file`, the names the file takes
+/// from other files (`file_names`), in their order.
 pub fn wanted_names(
     cursor: &CursorText<'_>,
-    imports: &[String],
+    from_file: &[String],
     limits: &NameLimits,
 ) -> Vec<String> {
     // (line distance, char distance, name); the first sighting of a name is its nearest one
@@ -96,7 +98,7 @@ pub fn wanted_names(
         .take(limits.max_near)
         .map(str::to_owned)
         .collect();
-    let imported: Vec<String> = imports
+    let imported: Vec<String> = from_file
         .iter()
         .filter(|name| {
             name.chars().count() >= limits.min_len
