@@ -58,16 +58,36 @@ async fn ask(client: &LspClient, uri: &str, at: (u32, u32)) {
     }
 }
 
+/// A scripted backend that answers `reply`, and a server in context `mode` on a workspace holding
+/// `files`; in `repo` mode it returns once the index's first pass ended.
+async fn start_with(
+    files: &[(&str, &str)],
+    mode: &str,
+    reply: &str,
+) -> (ScriptedBackend, LspClient) {
+    let backend = ScriptedBackend::start().await;
+    backend.reply_text(reply);
+    let client = LspClient::start().await;
+    for (name, text) in files {
+        std::fs::write(client.workspace().join(name), text).expect("write a workspace file");
+    }
+    client
+        .initialize(settings(&backend.url(), mode), None)
+        .await;
+    if mode == "repo" {
+        wait_for_index(&client).await;
+    }
+    (backend, client)
+}
+
 #[tokio::test]
 async fn the_prompt_carries_definitions_from_other_files_and_follows_outside_changes() {
-    let backend = ScriptedBackend::start().await;
-    backend.reply_text("apply_discount(total, 10)");
-    let client = LspClient::start().await;
-    std::fs::write(client.workspace().join("billing.py"), BILLING).expect("write billing.py");
-    client
-        .initialize(settings(&backend.url(), "repo"), None)
-        .await;
-    wait_for_index(&client).await;
+    let (backend, client) = start_with(
+        &[("billing.py", BILLING)],
+        "repo",
+        "apply_discount(total, 10)",
+    )
+    .await;
 
     let uri = client.uri("shop.py");
     let (mut doc, cursor) = Doc::open(&client, &uri, "python", SHOP, Encoding::Utf16);
@@ -115,13 +135,12 @@ async fn the_prompt_carries_definitions_from_other_files_and_follows_outside_cha
 
 #[tokio::test]
 async fn context_mode_none_sends_only_the_current_file() {
-    let backend = ScriptedBackend::start().await;
-    backend.reply_text("apply_discount(total, 10)");
-    let client = LspClient::start().await;
-    std::fs::write(client.workspace().join("billing.py"), BILLING).expect("write billing.py");
-    client
-        .initialize(settings(&backend.url(), "none"), None)
-        .await;
+    let (backend, client) = start_with(
+        &[("billing.py", BILLING)],
+        "none",
+        "apply_discount(total, 10)",
+    )
+    .await;
 
     let uri = client.uri("shop.py");
     let (doc, cursor) = Doc::open(&client, &uri, "python", SHOP, Encoding::Utf16);
@@ -149,14 +168,7 @@ fn far_shop() -> String {
 
 #[tokio::test]
 async fn the_prompt_carries_definitions_of_what_the_file_imports_and_uses_far_from_the_cursor() {
-    let backend = ScriptedBackend::start().await;
-    backend.reply_text("audit(book)");
-    let client = LspClient::start().await;
-    std::fs::write(client.workspace().join("ledger.py"), LEDGER).expect("write ledger.py");
-    client
-        .initialize(settings(&backend.url(), "repo"), None)
-        .await;
-    wait_for_index(&client).await;
+    let (backend, client) = start_with(&[("ledger.py", LEDGER)], "repo", "audit(book)").await;
 
     let uri = client.uri("shop.py");
     let (doc, cursor) = Doc::open(&client, &uri, "python", &far_shop(), Encoding::Utf16);
