@@ -152,35 +152,3 @@ async fn context_mode_none_sends_only_the_current_file() {
     );
     client.shutdown_and_exit().await;
 }
-
-const LEDGER: &str = "class Ledger:\n    \"\"\"Every payment of one customer.\"\"\"\n\n    def record(self, amount):\n        self.entries.append(amount)\n\n\ndef audit(ledger):\n    return sum(ledger.entries)\n";
-
-/// A shop module that imports `audit` without using it yet and uses `Ledger` far above the
-/// cursor: neither name is near the cursor, both are what the file works with.
-fn far_shop() -> String {
-    let filler: String = (0..30)
-        .map(|i| format!("    step_{i} = total + {i}\n"))
-        .collect();
-    format!(
-        "import ledger\nfrom ledger import audit\n\nbook = ledger.Ledger()\n\n\ndef checkout(total):\n{filler}    return <|>\n"
-    )
-}
-
-#[tokio::test]
-async fn the_prompt_carries_definitions_of_what_the_file_imports_and_uses_far_from_the_cursor() {
-    let (backend, client) = start_with(&[("ledger.py", LEDGER)], "repo", "audit(book)").await;
-
-    let uri = client.uri("shop.py");
-    let (doc, cursor) = Doc::open(&client, &uri, "python", &far_shop(), Encoding::Utf16);
-    ask(&client, &uri, doc.position(cursor)).await;
-    let prompt = last_prompt(&backend);
-    assert!(
-        prompt.contains("def audit(ledger):"),
-        "an imported name the file does not use yet should bring its definition: {prompt}"
-    );
-    assert!(
-        prompt.contains("class Ledger:"),
-        "a name the file uses far above the cursor should bring its definition: {prompt}"
-    );
-    client.shutdown_and_exit().await;
-}

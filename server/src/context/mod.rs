@@ -3,7 +3,7 @@
 //! Pure: no I/O, no async, and no clock except the optional deadline a source checks so it
 //! keeps its time budget. The engine gathers the inputs (texts from the index and the open
 //! buffers, definition hits, the ledger of the last request) and calls, per request:
-//! `file_names` and `wanted_names` → index lookups → `definitions`; `similarity_query` → `similar_with_cache`;
+//! `wanted_names` → index lookups → `definitions`; `similarity_query` → `similar_with_cache`;
 //! `RecentEdits::candidates`; then `assemble`, whose `Selection` gives the prompt its chunks
 //! and whose `Ledger` it keeps for the next request.
 //!
@@ -17,7 +17,6 @@ mod assemble;
 mod blocks;
 mod candidate;
 mod definitions;
-mod file_names;
 mod hash;
 mod identifiers;
 mod lines;
@@ -33,7 +32,6 @@ mod test_files;
 pub use assemble::{assemble, Budgets, Chosen, ChunkKey, Ledger, Selection};
 pub use candidate::{Candidate, CurrentWindow, FileText, Source};
 pub use definitions::{definitions, DefinitionHit, DefinitionLimits};
-pub use file_names::file_names;
 pub use identifiers::{identifiers, is_stopword, is_word_char, words, IdentifierSet};
 pub use near_cursor::{similarity_query, wanted_names, CursorText, NameLimits};
 pub use recent::{EditRegion, LineEdit, RecentEdits, RecentLimits};

@@ -46,8 +46,7 @@ pub struct NameLimits {
     /// because a name pushed out by a nearer one loses its definition from the prompt, and
     /// with it the model's cached prompt from that chunk on.
     pub max_near: usize,
-    /// Names taken from the rest of the file on top of those (`file_names`: what it imports and
-    /// what it uses from other files).
+    /// Names taken from the file's imports on top of those.
     pub max_imports: usize,
     /// Shorter names (`i`, `x`) are loop variables, not things worth a definition.
     pub min_len: usize,
@@ -66,11 +65,10 @@ impl Default for NameLimits {
 }
 
 /// The names whose definitions the prompt wants: identifiers around the cursor, nearest first
-/// (by lines, then by characters from the cursor), then `from_file`, the names the file takes
-/// from other files (`file_names`), in their order.
+/// (by lines, then by characters from the cursor), then names the file imports.
 pub fn wanted_names(
     cursor: &CursorText<'_>,
-    from_file: &[String],
+    imports: &[String],
     limits: &NameLimits,
 ) -> Vec<String> {
     // (line distance, char distance, name); the first sighting of a name is its nearest one
@@ -98,7 +96,7 @@ pub fn wanted_names(
         .take(limits.max_near)
         .map(str::to_owned)
         .collect();
-    let imported: Vec<String> = from_file
+    let imported: Vec<String> = imports
         .iter()
         .filter(|name| {
             name.chars().count() >= limits.min_len

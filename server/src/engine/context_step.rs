@@ -249,13 +249,17 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
         }
         match source {
             Source::Definitions => {
-                let limits = NameLimits::default();
-                let from_file = if repo {
-                    other_files_names(input, limits.max_imports)
-                } else {
-                    Vec::new()
-                };
-                let names = context::wanted_names(&cursor, &from_file, &limits);
+                let imports: Vec<String> = index
+                    .file(input.current_path)
+                    .map(|f| {
+                        f.symbols
+                            .imports
+                            .iter()
+                            .filter_map(|spec| import_segments(spec).pop())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let names = context::wanted_names(&cursor, &imports, &NameLimits::default());
                 let found: Vec<(Arc<IndexedFile>, crate::index::DefinitionSite)> = names
                     .iter()
                     .flat_map(|name| index.definitions_named(name))
@@ -349,39 +353,6 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
         }
     }
     out
-}
-
-/// The names the current file takes from other files, best first (`context::file_names`): its
-/// imports and the names it uses that another file defines, as the definitions source may
-/// offer them (no module-level variables, no local definitions, no test code for code).
-fn other_files_names(input: &CollectInput<'_>, max: usize) -> Vec<String> {
-    let index = &input.workspace.index;
-    let Some(file) = index.file(input.current_path) else {
-        return Vec::new();
-    };
-    let imported: Vec<String> = file
-        .symbols
-        .imports
-        .iter()
-        .filter_map(|spec| import_segments(spec).pop())
-        .collect();
-    let imported: Vec<&str> = imported.iter().map(String::as_str).collect();
-    let referenced: Vec<&str> = file.symbols.references.iter().map(String::as_str).collect();
-    let defined_elsewhere = |name: &str| {
-        index.definitions_named(name).iter().any(|(other, site)| {
-            other.rel_path != input.current_name
-                && site.kind != "variable"
-                && !site.local
-                && context::may_serve(&other.rel_path, input.current_name)
-        })
-    };
-    context::file_names(
-        &imported,
-        &referenced,
-        input.current_text,
-        defined_elsewhere,
-        max,
-    )
 }
 
 /// Files the similar-code source reads, as (workspace-relative path, text): the current buffer,
