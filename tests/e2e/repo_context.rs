@@ -58,19 +58,13 @@ async fn ask(client: &LspClient, uri: &str, at: (u32, u32)) {
     }
 }
 
-/// A scripted backend that answers `reply`, and a server in context `mode` on a workspace holding
-/// `files`; in `repo` mode it returns once the index's first pass ended.
-async fn start_with(
-    files: &[(&str, &str)],
-    mode: &str,
-    reply: &str,
-) -> (ScriptedBackend, LspClient) {
+/// A scripted backend and a server in context `mode` on a workspace holding billing.py; in
+/// `repo` mode it returns once the index's first pass ended.
+async fn start_with_billing(mode: &str) -> (ScriptedBackend, LspClient) {
     let backend = ScriptedBackend::start().await;
-    backend.reply_text(reply);
+    backend.reply_text("apply_discount(total, 10)");
     let client = LspClient::start().await;
-    for (name, text) in files {
-        std::fs::write(client.workspace().join(name), text).expect("write a workspace file");
-    }
+    std::fs::write(client.workspace().join("billing.py"), BILLING).expect("write billing.py");
     client
         .initialize(settings(&backend.url(), mode), None)
         .await;
@@ -82,12 +76,7 @@ async fn start_with(
 
 #[tokio::test]
 async fn the_prompt_carries_definitions_from_other_files_and_follows_outside_changes() {
-    let (backend, client) = start_with(
-        &[("billing.py", BILLING)],
-        "repo",
-        "apply_discount(total, 10)",
-    )
-    .await;
+    let (backend, client) = start_with_billing("repo").await;
 
     let uri = client.uri("shop.py");
     let (mut doc, cursor) = Doc::open(&client, &uri, "python", SHOP, Encoding::Utf16);
@@ -135,12 +124,7 @@ async fn the_prompt_carries_definitions_from_other_files_and_follows_outside_cha
 
 #[tokio::test]
 async fn context_mode_none_sends_only_the_current_file() {
-    let (backend, client) = start_with(
-        &[("billing.py", BILLING)],
-        "none",
-        "apply_discount(total, 10)",
-    )
-    .await;
+    let (backend, client) = start_with_billing("none").await;
 
     let uri = client.uri("shop.py");
     let (doc, cursor) = Doc::open(&client, &uri, "python", SHOP, Encoding::Utf16);
