@@ -16,6 +16,7 @@ mod postprocess_on_the_wire;
 mod protocol_flow;
 mod real_model;
 mod repo_context;
+mod repo_context_real;
 mod report_chromium;
 mod robustness;
 mod stats_cli;

@@ -24,7 +24,7 @@ fn settings(url: &str, mode: &str) -> Value {
 }
 
 /// Waits until the server ended a `$/progress` (the index's first pass).
-async fn wait_for_index(client: &LspClient) {
+pub(crate) async fn wait_for_index(client: &LspClient) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let ended = client
@@ -133,6 +133,46 @@ async fn context_mode_none_sends_only_the_current_file() {
     assert!(
         !prompt.contains("def apply_discount") && !prompt.contains("<|file_sep|>"),
         "context mode none must not add other files: {prompt}"
+    );
+    client.shutdown_and_exit().await;
+}
+
+/// The same test written for an API's next version, in a sibling tree that no import, folder or
+/// importer links to the current file.
+const TWIN_TEST: &str = "import { custom } from \"../custom\";\n\ntest(\"custom refinement rejects\", () => {\n  const refined = custom<number>((x) => typeof x !== \"number\", \"customerr\");\n  expect(() => refined.parse(7)).toThrow(\"customerr\");\n});\n";
+const CURRENT_TEST: &str = "import { custom } from \"../custom\";\n\ntest(\"custom refinement rejects\", () => {\n  <|>\n});\n";
+
+#[tokio::test]
+async fn similar_code_comes_from_anywhere_in_the_workspace_not_only_related_files() {
+    let backend = ScriptedBackend::start().await;
+    backend.reply_text("const refined = custom<number>(() => true);");
+    let client = LspClient::start().await;
+    let root = client.workspace();
+    for dir in ["v3/tests", "v4/tests", "v3/unrelated"] {
+        std::fs::create_dir_all(root.join(dir)).expect("create folders");
+    }
+    std::fs::write(root.join("v4/tests/custom.test.ts"), TWIN_TEST).expect("write the twin");
+    // More files sharing only common words with the cursor's lines than the source reads.
+    for i in 0..12 {
+        std::fs::write(
+            root.join(format!("v3/unrelated/other{i}.ts")),
+            format!("test(\"other {i}\", () => {{\n  expect(other{i}()).toBe({i});\n}});\n"),
+        )
+        .expect("write a filler file");
+    }
+    client
+        .initialize(settings(&backend.url(), "repo"), None)
+        .await;
+    wait_for_index(&client).await;
+
+    let uri = client.uri("v3/tests/custom.test.ts");
+    let (doc, cursor) = Doc::open(&client, &uri, "typescript", CURRENT_TEST, Encoding::Utf16);
+    ask(&client, &uri, doc.position(cursor)).await;
+    let prompt = last_prompt(&backend);
+    assert!(
+        prompt.contains("<|file_sep|>v4/tests/custom.test.ts")
+            && prompt.contains("typeof x !== \"number\", \"customerr\""),
+        "the prompt should hold the twin test from the sibling tree: {prompt}"
     );
     client.shutdown_and_exit().await;
 }

@@ -214,6 +214,11 @@ impl IdentifierSet {
         &self.hashes
     }
 
+    /// Whether the identifier with hash `hash` is in the set.
+    pub(crate) fn contains_hash(&self, hash: u64) -> bool {
+        self.hashes.binary_search(&hash).is_ok()
+    }
+
     /// Number of identifiers in both sets.
     pub fn intersection_len(&self, other: &Self) -> usize {
         let (mut i, mut j, mut common) = (0, 0, 0);

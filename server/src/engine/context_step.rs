@@ -16,12 +16,14 @@ use super::workspace::Workspace;
 use crate::config::{Config, ContextMode};
 use crate::context::{
     self, Budgets, Candidate, CurrentWindow, CursorText, DefinitionHit, DefinitionLimits, FileText,
-    NameLimits, RecentLimits, SimilarLimits, Source,
+    FileWords, IdentifierSet, NameLimits, RecentLimits, SimilarLimits, Source,
 };
-use crate::index::{import_segments, IndexedFile};
+use crate::index::{can_import, import_segments, IndexedFile};
 
 /// Other files the similar-code source reads besides open buffers: the most related first.
 const RELATED_FILES: usize = 24;
+/// Files from anywhere in the workspace the similar-code source reads besides the related ones.
+const SHARING_FILES: usize = 8;
 /// Lines before the cursor that the similar-code source compares against.
 const QUERY_LINES: usize = 12;
 
@@ -301,12 +303,12 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                 ));
             }
             Source::Similar => {
-                let files = similar_files(input, &related);
+                let query = context::similarity_query(&cursor, QUERY_LINES);
+                let files = similar_files(input, &related, &query);
                 let texts: Vec<FileText<'_>> = files
                     .iter()
                     .map(|(path, text)| FileText { path, text })
                     .collect();
-                let query = context::similarity_query(&cursor, QUERY_LINES);
                 out.extend(context::similar(
                     &query,
                     &texts,
@@ -356,11 +358,13 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
 }
 
 /// Files the similar-code source reads, as (workspace-relative path, text): the current buffer,
-/// then in `repo` mode the other open buffers and the related files, each once (test files only
-/// for a test, see `context::may_serve`).
+/// then in `repo` mode the other open buffers, the related files, and the files of the whole
+/// workspace sharing the rarest identifiers with `query`, each once (test files only for a test,
+/// see `context::may_serve`).
 fn similar_files(
     input: &CollectInput<'_>,
     related: &[Arc<IndexedFile>],
+    query: &str,
 ) -> Vec<(String, Arc<str>)> {
     let mut files: Vec<(String, Arc<str>)> = vec![(
         input.current_name.to_string(),
@@ -390,7 +394,52 @@ fn similar_files(
             files.push((file.rel_path.clone(), file.text.clone()));
         }
     }
+    for file in sharing_rare_words(input, query, &seen) {
+        files.push((file.rel_path.clone(), file.text.clone()));
+    }
     files
+}
+
+/// Up to `SHARING_FILES` files of the current file's language family, not in `seen`, that share
+/// the rarest identifiers with `query` (see `context::files_sharing_rare_words`).
+fn sharing_rare_words(
+    input: &CollectInput<'_>,
+    query: &str,
+    seen: &HashSet<String>,
+) -> Vec<Arc<IndexedFile>> {
+    let index = &input.workspace.index;
+    let Some(language) = index
+        .file(input.current_path)
+        .map(|f| f.language)
+        .or_else(|| crate::syntax::language_for("", Some(input.current_path)).map(|l| l.name))
+    else {
+        return Vec::new();
+    };
+    // Rarity is counted over every file that could serve, seen ones included, so that what
+    // the related files hold does not make a name look rarer than it is.
+    let pool: Vec<Arc<IndexedFile>> = index
+        .files()
+        .into_iter()
+        .filter(|f| {
+            f.rel_path != input.current_name
+                && can_import(language, f.language)
+                && context::may_serve(&f.rel_path, input.current_name)
+        })
+        .collect();
+    let words: Vec<FileWords<'_>> = pool
+        .iter()
+        .map(|f| FileWords {
+            path: &f.rel_path,
+            identifiers: &f.identifiers,
+        })
+        .collect();
+    let query = IdentifierSet::of(query);
+    context::files_sharing_rare_words(&query, &words, SHARING_FILES + seen.len())
+        .into_iter()
+        .map(|i| pool[i].clone())
+        .filter(|f| !seen.contains(&f.rel_path))
+        .take(SHARING_FILES)
+        .collect()
 }
 
 #[cfg(test)]

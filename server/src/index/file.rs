@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::extract::extract;
 use super::symbols::FileSymbols;
+use crate::context::IdentifierSet;
 use crate::syntax::Language;
 
 /// A file as the index holds it.
@@ -21,18 +22,23 @@ pub struct IndexedFile {
     pub text: Arc<str>,
     /// Definitions, references and imports.
     pub symbols: FileSymbols,
+    /// Distinct identifiers, for picking files similar to the cursor's code from the whole
+    /// workspace without reading every text on each request.
+    pub identifiers: IdentifierSet,
 }
 
 impl IndexedFile {
     /// Parses `text` as the content of `path`.
     pub fn new(root: &Path, path: PathBuf, language: &Language, text: Arc<str>) -> Self {
         let symbols = extract(language, &text);
+        let identifiers = IdentifierSet::of(&text);
         Self {
             rel_path: relative_path(root, &path),
             path,
             language: language.name,
             text,
             symbols,
+            identifiers,
         }
     }
 }

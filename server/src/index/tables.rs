@@ -178,6 +178,14 @@ impl Tables {
         self.files.iter().map(|entry| entry.key().clone()).collect()
     }
 
+    /// Every indexed file (no particular order).
+    pub fn files(&self) -> Vec<Arc<IndexedFile>> {
+        self.files
+            .iter()
+            .map(|entry| entry.value().clone())
+            .collect()
+    }
+
     /// Files that define `name`, in path order.
     pub fn defining(&self, name: &str) -> Vec<Arc<Path>> {
         lookup(&self.by_name, name)

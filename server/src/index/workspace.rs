@@ -302,6 +302,11 @@ impl WorkspaceIndex {
         self.tables.get(&normalize(&self.root, path))
     }
 
+    /// Every indexed file (no particular order).
+    pub fn files(&self) -> Vec<Arc<IndexedFile>> {
+        self.tables.files()
+    }
+
     /// Up to `limit` files related to `path`: the files its imports name, then the other files
     /// of its folder, then the files importing it (see `related::related_files`).
     pub fn related_files(&self, path: &Path, limit: usize) -> Vec<Arc<IndexedFile>> {
