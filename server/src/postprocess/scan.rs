@@ -45,7 +45,7 @@ pub fn scan<'a>(lines: impl IntoIterator<Item = &'a str>, ctx: &PostContext) -> 
             out.ended = true;
             break;
         }
-        if recreates_next_line(&line, index, ctx) {
+        if recreates_next_line(&line, &out.kept, ctx) {
             out.ended = true;
             break;
         }

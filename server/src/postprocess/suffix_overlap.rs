@@ -11,16 +11,19 @@ const LOOKAHEAD_LINES: usize = 20;
 /// Letters and digits a line needs before a match further down counts as a duplicate.
 const DISTINCTIVE_CHARS: usize = 8;
 
-/// Whether output line `index` re-creates code the document already has after the cursor: the
-/// first non-blank line after the cursor line, or a distinctive line further down the same block
-/// at the same depth (the model skipped ahead). It and everything after it duplicate the document.
-pub fn recreates_next_line(line: &str, index: usize, ctx: &PostContext) -> bool {
+/// Whether the next output line, after `kept`, re-creates code the document already has after
+/// the cursor: the first non-blank line after the cursor line, or a distinctive line further down
+/// the same block at the same depth (the model skipped ahead). It and everything after it
+/// duplicate the document. A line further down whose line above equals the one above the output
+/// line does not count: the block repeats that pair (tests often assert the same thing twice),
+/// so writing it here is the pattern, not a skip.
+pub fn recreates_next_line(line: &str, kept: &[String], ctx: &PostContext) -> bool {
     let trimmed = line.trim();
     if trimmed.is_empty() {
         return false;
     }
     // The first line continues what the user typed: its text is not a whole line.
-    let Some(col) = column(line, index, ctx) else {
+    let Some(col) = column(line, kept.len(), ctx) else {
         return false;
     };
     let mut next = ctx.next_lines.lines().filter(|l| !l.trim().is_empty());
@@ -35,12 +38,43 @@ pub fn recreates_next_line(line: &str, index: usize, ctx: &PostContext) -> bool 
         CompletionMode::MultiLine { min_indent, .. } => min_indent,
         CompletionMode::SingleLine => return false,
     };
-    is_distinctive(trimmed)
-        && std::iter::once(first)
-            .chain(next)
-            .take(LOOKAHEAD_LINES)
-            .take_while(|l| indent_width(l) >= min_indent)
-            .any(|l| l.trim() == trimmed && indent_width(l) == col)
+    if !is_distinctive(trimmed) {
+        return false;
+    }
+    let block: Vec<&str> = std::iter::once(first)
+        .chain(next)
+        .take(LOOKAHEAD_LINES)
+        .take_while(|l| indent_width(l) >= min_indent)
+        .collect();
+    let above = line_above(kept, ctx);
+    block.windows(2).any(|pair| {
+        pair[1].trim() == trimmed
+            && indent_width(pair[1]) == col
+            && !above.as_deref().is_some_and(|a| same_line(a, pair[0]))
+    })
+}
+
+/// The last non-blank line before the next output line: from `kept` (the first kept line
+/// completes the cursor line), else from the document.
+fn line_above(kept: &[String], ctx: &PostContext) -> Option<String> {
+    let from_kept = kept.iter().enumerate().rev().find_map(|(i, l)| {
+        let whole = if i == 0 {
+            format!("{}{l}", ctx.line_prefix)
+        } else {
+            l.clone()
+        };
+        (!whole.trim().is_empty()).then_some(whole)
+    });
+    from_kept.or_else(|| {
+        ctx.previous_lines
+            .lines()
+            .rfind(|l| !l.trim().is_empty())
+            .map(str::to_string)
+    })
+}
+
+fn same_line(a: &str, b: &str) -> bool {
+    a.trim() == b.trim() && indent_width(a) == indent_width(b)
 }
 
 fn is_distinctive(trimmed: &str) -> bool {

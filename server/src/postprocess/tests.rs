@@ -377,6 +377,25 @@ fn cases() -> Vec<Case> {
             stop: &[],
         },
         Case {
+            // attrs' tests/test_annotations.py asserts the same pair twice.
+            name: "a line further down after the same line as above the cursor is kept",
+            before: "def test(self):\n    resolve(A)\n\n    assert L == fields(A).a\n    ",
+            after: "\n\n    assert L == fields(A).a\n    assert A == fields(B).a\n",
+            mode: m(4, 12),
+            raw: "assert A == fields(B).a\n",
+            expected: Some("assert A == fields(B).a"),
+            stop: &[],
+        },
+        Case {
+            name: "skipping to a line further down whose line above differs is still cut",
+            before: "def handler(sock):\n    ",
+            after: "\n    log_request(sock)\n    sock.recv(1024)\n",
+            mode: m(4, 12),
+            raw: "sock.recv(1024)\n",
+            expected: None,
+            stop: &[],
+        },
+        Case {
             name: "a short line the block has further down is kept",
             before: "for x in xs:\n    if x:\n        ",
             after: "\n    y = 1\n    break\n",
