@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::repo_context::wait_for_index;
 use crate::support::lsp_client::LspClient;
+use crate::support::real_options::managed_options;
 use crate::support::real_parts::real_parts;
 use crate::support::setup::{inline_items, insert_text, Doc, INVOKED};
 use crate::support::text::Encoding;
@@ -28,17 +29,15 @@ async fn suggestion(mode: &str) -> String {
         std::fs::create_dir_all(root.join(dir)).expect("create folders");
     }
     std::fs::write(root.join("legacy/tests/checks.test.ts"), TWIN).expect("write the twin");
-    let options: Value = json!({
-        "backend": {"kind": "managed", "request_timeout_ms": MODEL_TIMEOUT.as_millis() as u64},
-        "managed": {
-            "llama_server": binary.to_string_lossy(),
-            "model": model.to_string_lossy(),
-            "ctx_size": 4096,
-            "idle_timeout_secs": 30
-        },
-        "completion": {"temperature": 0.0, "debounce_ms": 0},
-        "context": {"mode": mode, "time_budget_ms": 2000},
-    });
+    let options = managed_options(
+        &binary,
+        &model,
+        MODEL_TIMEOUT,
+        json!({
+            "completion": {"temperature": 0.0, "debounce_ms": 0},
+            "context": {"mode": mode, "time_budget_ms": 2000},
+        }),
+    );
     client.initialize(options, None).await;
     if mode == "repo" {
         wait_for_index(&client).await;

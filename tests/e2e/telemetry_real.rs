@@ -8,6 +8,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{json, Value};
 
 use crate::support::lsp_client::LspClient;
+use crate::support::real_options::managed_options;
 use crate::support::real_parts::real_parts;
 use crate::support::setup::{inline_items, insert_text, Doc, AUTOMATIC};
 use crate::support::text::Encoding;
@@ -67,17 +68,13 @@ async fn a_real_suggestion_is_recorded_with_model_tokens_and_timings() {
     let client = LspClient::start_with_env(&[("TANDEM_DATA_DIR", data_dir.as_str())]).await;
     client
         .initialize(
-            json!({
-                // As long as the test's own wait: other real-model tests share the two cores.
-                "backend": {"kind": "managed", "request_timeout_ms": MODEL_TIMEOUT.as_millis() as u64},
-                "managed": {
-                    "llama_server": binary.to_string_lossy(),
-                    "model": model.to_string_lossy(),
-                    "ctx_size": 4096,
-                    "idle_timeout_secs": 30
-                },
-                "completion": {"temperature": 0.0, "debounce_ms": 0}
-            }),
+            // As long as the test's own wait: other real-model tests share the two cores.
+            managed_options(
+                &binary,
+                &model,
+                MODEL_TIMEOUT,
+                json!({"completion": {"temperature": 0.0, "debounce_ms": 0}}),
+            ),
             None,
         )
         .await;

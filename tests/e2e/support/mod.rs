@@ -6,6 +6,7 @@ pub mod isolation;
 pub mod lsp_client;
 pub mod lsp_wire;
 pub mod model_apis;
+pub mod real_options;
 pub mod real_parts;
 pub mod scripted_backend;
 pub mod setup;
