@@ -36,3 +36,6 @@
 
 ; Names an import brings in (`import a.b.Name;`).
 (import_declaration (scoped_identifier name: (identifier) @name.reference.imported))
+
+; Whole import statements: what context shows of another file's imports.
+(import_declaration) @import.statement

@@ -67,3 +67,6 @@
 (import_specifier name: (identifier) @name.reference.imported)
 (import_clause (identifier) @name.reference.imported)
 (namespace_import (identifier) @name.reference.imported)
+
+; Whole import statements: what context shows of another file's imports.
+(import_statement) @import.statement

@@ -55,3 +55,7 @@
 ; Names a `from … import` brings in.
 (import_from_statement name: (dotted_name (identifier) @name.reference.imported))
 (import_from_statement name: (aliased_import name: (dotted_name (identifier) @name.reference.imported)))
+
+; Whole import statements: what context shows of another file's imports.
+(import_statement) @import.statement
+(import_from_statement) @import.statement

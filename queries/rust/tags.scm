@@ -61,3 +61,6 @@
 (use_as_clause path: (scoped_identifier name: (identifier) @name.reference.imported))
 (use_list (identifier) @name.reference.imported)
 (use_list (scoped_identifier name: (identifier) @name.reference.imported))
+
+; Whole import statements: what context shows of another file's imports.
+(use_declaration) @import.statement

@@ -176,3 +176,50 @@ async fn similar_code_comes_from_anywhere_in_the_workspace_not_only_related_file
     );
     client.shutdown_and_exit().await;
 }
+
+/// A test module that imports the version flag the new test file will need, among other files
+/// that mention the flag without importing it.
+const FUNCTIONAL_TEST: &str = "import pytest\n\nfrom attr._compat import PY_3_13_PLUS\n\n\n@pytest.mark.skipif(not PY_3_13_PLUS, reason=\"new\")\ndef test_new():\n    assert True\n";
+const CMP_TEST: &str = "import pytest\n\n<|>\n\n\n@pytest.mark.skipif(not PY_3_13_PLUS, reason=\"new\")\ndef test_cmp():\n    assert cmp_using(eq=True)\n";
+
+#[tokio::test]
+async fn in_a_header_the_prompt_shows_how_other_files_import_the_names_the_file_uses() {
+    let backend = ScriptedBackend::start().await;
+    backend.reply_text("from attr import cmp_using");
+    let client = LspClient::start().await;
+    let root = client.workspace();
+    std::fs::create_dir_all(root.join("tests")).expect("create tests/");
+    std::fs::write(root.join("tests/test_functional.py"), FUNCTIONAL_TEST).expect("write");
+    std::fs::write(
+        root.join("tests/conftest.py"),
+        "# PY_3_13_PLUS is checked by the tests themselves.\n",
+    )
+    .expect("write conftest.py");
+    client
+        .initialize(settings(&backend.url(), "repo"), None)
+        .await;
+    wait_for_index(&client).await;
+
+    let uri = client.uri("tests/test_cmp.py");
+    let (doc, cursor) = Doc::open(&client, &uri, "python", CMP_TEST, Encoding::Utf16);
+    ask(&client, &uri, doc.position(cursor)).await;
+    let prompt = last_prompt(&backend);
+    let shown = "<|file_sep|>tests/test_functional.py\nfrom attr._compat import PY_3_13_PLUS";
+    assert!(
+        prompt.contains(shown),
+        "the prompt should hold test_functional.py's import of PY_3_13_PLUS: {prompt}"
+    );
+
+    // Below the header the file's own code speaks for itself: no import lines.
+    let below = client.uri("tests/test_below.py");
+    let body = "import pytest\n\n\ndef test_cmp():\n    assert PY_3_13_PLUS\n    <|>\n";
+    let (doc, cursor) = Doc::open(&client, &below, "python", body, Encoding::Utf16);
+    ask(&client, &below, doc.position(cursor)).await;
+    let prompt = last_prompt(&backend);
+    assert!(
+        !prompt.contains("from attr._compat import PY_3_13_PLUS\n<|file_sep|>")
+            && !prompt.contains(shown),
+        "below the header no import lines are added: {prompt}"
+    );
+    client.shutdown_and_exit().await;
+}

@@ -16,9 +16,10 @@ use super::workspace::Workspace;
 use crate::config::{Config, ContextMode};
 use crate::context::{
     self, Budgets, Candidate, CurrentWindow, CursorText, DefinitionHit, DefinitionLimits, FileText,
-    FileWords, IdentifierSet, NameLimits, RecentLimits, SimilarLimits, Source,
+    FileWords, IdentifierSet, ImportLimits, ImportSite, NameLimits, RecentLimits, SimilarLimits,
+    Source,
 };
-use crate::index::{can_import, import_segments, IndexedFile};
+use crate::index::{can_import, import_segments, ImportedName, IndexedFile};
 
 /// Other files the similar-code source reads besides open buffers: the most related first.
 const RELATED_FILES: usize = 24;
@@ -301,6 +302,9 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                     input.previous,
                     Some(input.deadline),
                 ));
+                if repo {
+                    out.extend(header_imports(input));
+                }
             }
             Source::Similar => {
                 let query = context::similarity_query(&cursor, QUERY_LINES);
@@ -398,6 +402,58 @@ fn similar_files(
         files.push((file.rel_path.clone(), file.text.clone()));
     }
     files
+}
+
+/// In the file's header, how other files of its language family import the names it uses but
+/// has not imported yet (see `context::import_statements`).
+fn header_imports(input: &CollectInput<'_>) -> Vec<Candidate> {
+    let index = &input.workspace.index;
+    let Some(file) = index.file(input.current_path) else {
+        return Vec::new();
+    };
+    let symbols = &file.symbols;
+    let outside_scopes = symbols
+        .definitions
+        .iter()
+        .filter(|d| !d.local)
+        .map(|d| (d.kind.as_str(), d.start_line));
+    if !context::in_header(input.window.line, outside_scopes) {
+        return Vec::new();
+    }
+    let mut before_cursor: String = input
+        .current_text
+        .split_inclusive('\n')
+        .take(input.window.line)
+        .collect();
+    before_cursor.push_str(&input.window.line_prefix);
+    let after_cursor = input.current_text.get(before_cursor.len()..).unwrap_or("");
+    let limits = ImportLimits::default();
+    let missing = context::missing_names(
+        after_cursor,
+        |name| symbols.defines(name),
+        &before_cursor,
+        &limits,
+    );
+    let found: Vec<(Arc<IndexedFile>, ImportedName)> = missing
+        .iter()
+        .flat_map(|name| index.imports_of(name))
+        .filter(|(other, _)| {
+            other.rel_path != input.current_name
+                && can_import(file.language, other.language)
+                && context::may_serve(&other.rel_path, input.current_name)
+        })
+        .collect();
+    let sites: Vec<ImportSite<'_>> = found
+        .iter()
+        .map(|(other, site)| ImportSite {
+            name: &site.name,
+            path: &other.rel_path,
+            text: &other.text,
+            start_line: site.start_line,
+            end_line: site.end_line,
+        })
+        .collect();
+    context::import_statements(&missing, &sites, &limits)
 }
 
 /// Up to `SHARING_FILES` files of the current file's language family, not in `seen`, that share

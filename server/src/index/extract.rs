@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator, Tree};
 
-use super::symbols::{DefinitionSite, FileSymbols};
+use super::symbols::{DefinitionSite, FileSymbols, ImportedName};
 use crate::syntax::Language;
 
 /// Prefix of a capture naming a defined name: `name.definition.<kind>`.
@@ -21,6 +21,10 @@ const EXTENT: &str = ".extent";
 const REFERENCE: &str = "name.reference.";
 /// The reference kind that holds an import specifier rather than a name.
 const IMPORT: &str = "import";
+/// `@name.reference.imported`: a name an import brings in.
+const IMPORTED: &str = "imported";
+/// `@import.statement`: a whole import statement.
+const IMPORT_STATEMENT: &str = "import.statement";
 /// A function body, lambda or closure: what is defined inside is local to it.
 const SCOPE: &str = "local.scope";
 
@@ -35,8 +39,12 @@ enum Role {
     Import,
     /// A used name.
     Reference,
+    /// A name an import brings in: a used name whose import statement is also recorded.
+    Imported,
     /// A body whose definitions are local.
     Scope,
+    /// A whole import statement.
+    ImportStatement,
     /// A capture the index does not read.
     Ignored,
 }
@@ -44,6 +52,9 @@ enum Role {
 fn role(capture_name: &str) -> Role {
     if capture_name == SCOPE {
         return Role::Scope;
+    }
+    if capture_name == IMPORT_STATEMENT {
+        return Role::ImportStatement;
     }
     if let Some(rest) = capture_name.strip_prefix(DEFINITION) {
         return match rest.strip_suffix(EXTENT) {
@@ -53,6 +64,7 @@ fn role(capture_name: &str) -> Role {
     }
     match capture_name.strip_prefix(REFERENCE) {
         Some(IMPORT) => Role::Import,
+        Some(IMPORTED) => Role::Imported,
         Some(_) => Role::Reference,
         None => Role::Ignored,
     }
@@ -102,6 +114,8 @@ fn extract_with_sites<'t>(
     let mut definitions: HashMap<Range<usize>, Seen> = HashMap::new();
     let mut references: Vec<(Range<usize>, &str)> = Vec::new();
     let mut imports: Vec<(usize, &str)> = Vec::new();
+    let mut imported: Vec<(usize, &str, (usize, usize))> = Vec::new();
+    let mut statements: Vec<(Range<usize>, (usize, usize))> = Vec::new();
     let mut scopes: Vec<Range<usize>> = Vec::new();
 
     let mut cursor = QueryCursor::new();
@@ -145,12 +159,39 @@ fn extract_with_sites<'t>(
                         references.push((node.byte_range(), name));
                     }
                 }
+                Role::Imported => {
+                    if let Some(name) = node_text(text, node) {
+                        references.push((node.byte_range(), name));
+                        imported.push((node.start_byte(), name, line_span(node)));
+                    }
+                }
                 Role::Scope => scopes.push(node.byte_range()),
+                Role::ImportStatement => statements.push((node.byte_range(), line_span(node))),
                 Role::Extent | Role::Ignored => {}
             }
         }
     }
-    assemble(text, definitions, references, imports, scopes)
+    let mut symbols = assemble(text, definitions, references, imports, scopes);
+    imported.sort_by_key(|(start, _, _)| *start);
+    let mut seen = HashSet::new();
+    symbols.0.imported = imported
+        .into_iter()
+        .filter(|(_, name, _)| seen.insert(*name))
+        .map(|(at, name, own_lines)| {
+            // The innermost statement holding the name; its own line if no query marks one.
+            let (start_line, end_line) = statements
+                .iter()
+                .filter(|(range, _)| range.contains(&at))
+                .min_by_key(|(range, _)| range.len())
+                .map_or(own_lines, |(_, lines)| *lines);
+            ImportedName {
+                name: name.to_string(),
+                start_line,
+                end_line,
+            }
+        })
+        .collect();
+    symbols
 }
 
 /// Orders everything by position, drops references on definition names and repeated names;
@@ -192,6 +233,7 @@ fn assemble<'t>(
         definitions,
         references: unique(references.into_iter().map(|(_, name)| name)),
         imports: unique(imports.into_iter().map(|(_, spec)| spec)),
+        imported: Vec::new(),
     };
     (symbols, sites)
 }
@@ -259,8 +301,9 @@ mod tests {
             ("name.definition.function.extent", Role::Extent),
             ("name.reference.import", Role::Import),
             ("name.reference.call", Role::Reference),
-            ("name.reference.imported", Role::Reference),
+            ("name.reference.imported", Role::Imported),
             ("local.scope", Role::Scope),
+            ("import.statement", Role::ImportStatement),
             ("block.open", Role::Ignored),
         ];
         for (name, expected) in cases {

@@ -437,3 +437,40 @@ fn definitions_inside_function_bodies_are_local() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+/// (name, first line, last line) of each imported name's statement.
+type ImportedLines = &'static [(&'static str, usize, usize)];
+
+#[test]
+fn imported_names_carry_their_whole_import_statement() {
+    let cases: [(&str, &str, ImportedLines); 3] = [
+        (
+            "python",
+            "import os\nfrom attr._compat import (\n    PY_3_13_PLUS,\n    Version,\n)\n\ndef f():\n    from json import loads\n    return loads\n",
+            &[("PY_3_13_PLUS", 1, 4), ("Version", 1, 4), ("loads", 7, 7)],
+        ),
+        (
+            "rust",
+            "use anyhow::{bail, Result};\nuse std::error::Error as StdError;\n\nfn main() {}\n",
+            &[("bail", 0, 0), ("Result", 0, 0), ("Error", 1, 1)],
+        ),
+        (
+            "typescript",
+            "import { expect, test } from \"vitest\";\nimport * as z from \"zod/v4\";\n",
+            &[("expect", 0, 0), ("test", 0, 0), ("z", 1, 1)],
+        ),
+    ];
+    for (name, source, want) in cases {
+        let language = language_named(name).expect("known language");
+        let got: Vec<(String, usize, usize)> = extract(language, source)
+            .imported
+            .into_iter()
+            .map(|i| (i.name, i.start_line, i.end_line))
+            .collect();
+        let want: Vec<(String, usize, usize)> = want
+            .iter()
+            .map(|(n, s, e)| (n.to_string(), *s, *e))
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -25,6 +25,18 @@ pub struct FileSymbols {
     pub references: Vec<String>,
     /// Import specifiers as written (`crate::a::b`, `.models`, `./x`, `fmt`, `x.h`), each once.
     pub imports: Vec<String>,
+    /// Names the file's import statements bring in, each once, in source order.
+    pub imported: Vec<ImportedName>,
+}
+
+/// A name an import statement brings in (`@name.reference.imported`), and where that statement is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedName {
+    pub name: String,
+    /// First line (0-based) of the statement.
+    pub start_line: usize,
+    /// Last line (0-based, inclusive) of the statement.
+    pub end_line: usize,
 }
 
 impl FileSymbols {

@@ -27,6 +27,8 @@ pub struct Tables {
     by_dir: DashMap<PathBuf, PathSet>,
     /// Segment of an import specifier → files whose imports contain it.
     importers: DashMap<String, PathSet>,
+    /// Name an import brings in → files importing it.
+    importing: DashMap<String, PathSet>,
 }
 
 /// The keys a file is filed under, other than its definitions.
@@ -103,9 +105,20 @@ impl Tables {
             .iter()
             .map(|d| d.name.as_str())
             .collect();
+        let new_imported: HashSet<&str> = file
+            .symbols
+            .imported
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
         match &old {
             Some(old) => {
                 let old_keys = Keys::of(old);
+                for name in old.symbols.imported.iter().map(|i| i.name.as_str()) {
+                    if !new_imported.contains(name) {
+                        take(&self.importing, &name.to_string(), &key);
+                    }
+                }
                 for name in old.symbols.definitions.iter().map(|d| d.name.as_str()) {
                     if !new_names.contains(name) {
                         take(&self.by_name, &name.to_string(), &key);
@@ -139,6 +152,9 @@ impl Tables {
         for segment in &new_keys.import_segments {
             add(&self.importers, segment, &key);
         }
+        for name in new_imported {
+            add(&self.importing, name, &key);
+        }
     }
 
     /// Drops the file at `path` from every table; returns what was indexed there.
@@ -150,6 +166,9 @@ impl Tables {
         }
         for segment in &keys.import_segments {
             take(&self.importers, segment, path);
+        }
+        for imported in &old.symbols.imported {
+            take(&self.importing, &imported.name, path);
         }
         for module in &keys.modules {
             take(&self.by_module, module, path);
@@ -189,6 +208,11 @@ impl Tables {
     /// Files that define `name`, in path order.
     pub fn defining(&self, name: &str) -> Vec<Arc<Path>> {
         lookup(&self.by_name, name)
+    }
+
+    /// Files whose imports bring in `name`, in path order.
+    pub fn importing_name(&self, name: &str) -> Vec<Arc<Path>> {
+        lookup(&self.importing, name)
     }
 
     /// Files an import segment can name directly (stem, or folder of a folder-module file).

@@ -11,7 +11,7 @@ use dashmap::DashMap;
 use super::exclusion::is_excluded;
 use super::file::{read_text, IndexedFile};
 use super::related::related_files;
-use super::symbols::DefinitionSite;
+use super::symbols::{DefinitionSite, ImportedName};
 use super::tables::Tables;
 use super::walk::{walk, WalkedFile};
 use super::{IndexProgress, IndexSettings};
@@ -295,6 +295,24 @@ impl WorkspaceIndex {
             }
         }
         found
+    }
+
+    /// Every import statement bringing in `name`, by file path: the file and the statement.
+    pub fn imports_of(&self, name: &str) -> Vec<(Arc<IndexedFile>, ImportedName)> {
+        self.tables
+            .importing_name(name)
+            .into_iter()
+            .filter_map(|path| {
+                let file = self.tables.get(&path)?;
+                let site = file
+                    .symbols
+                    .imported
+                    .iter()
+                    .find(|i| i.name == name)?
+                    .clone();
+                Some((file, site))
+            })
+            .collect()
     }
 
     /// The indexed file at `path`.

@@ -366,3 +366,38 @@ fn paths_are_normalised_before_lookup() {
         "relative to the root"
     );
 }
+
+#[test]
+fn import_statements_follow_edits_renames_and_deletions() {
+    let ws = Workspace::new(&[
+        ("tests/test_a.py", "from attr._compat import PY_3_13_PLUS\n"),
+        ("tests/test_b.py", "import os\n"),
+    ]);
+    let index = ws.index(ROOMY);
+    let importers = |name: &str| -> Vec<(String, usize)> {
+        index
+            .imports_of(name)
+            .into_iter()
+            .map(|(file, site)| (file.rel_path.clone(), site.start_line))
+            .collect()
+    };
+    assert_eq!(importers("PY_3_13_PLUS"), [("tests/test_a.py".into(), 0)]);
+
+    ws.write(
+        "tests/test_b.py",
+        "import os\nfrom attr._compat import PY_3_13_PLUS\n",
+    );
+    index.refresh_from_disk(&ws.path("tests/test_b.py"));
+    ws.write("tests/test_a.py", "import os\n");
+    index.refresh_from_disk(&ws.path("tests/test_a.py"));
+    assert_eq!(importers("PY_3_13_PLUS"), [("tests/test_b.py".into(), 1)]);
+
+    ws.rename("tests/test_b.py", "tests/test_c.py");
+    index.remove(&ws.path("tests/test_b.py"));
+    index.refresh_from_disk(&ws.path("tests/test_c.py"));
+    assert_eq!(importers("PY_3_13_PLUS"), [("tests/test_c.py".into(), 1)]);
+
+    ws.delete("tests/test_c.py");
+    index.remove(&ws.path("tests/test_c.py"));
+    assert!(importers("PY_3_13_PLUS").is_empty());
+}
