@@ -15,20 +15,52 @@ use crate::support::text::Encoding;
 /// Starting the model and one cold prompt on 2 shared CPU cores.
 const MODEL_TIMEOUT: Duration = Duration::from_secs(180);
 
+/// A workspace and the file being edited in it.
+struct Scenario {
+    /// Other files: (workspace-relative path, content).
+    files: &'static [(&'static str, &'static str)],
+    /// The edited file's path, language id and content with `<|>` at the cursor.
+    current: (&'static str, &'static str, &'static str),
+}
+
 /// The same test, written earlier for the legacy API in a sibling tree that no import, folder or
 /// importer links to the current file. Only it holds the error code.
-const TWIN: &str = "import { refine } from \"../legacy\";\n\ntest(\"refine rejects non-numbers\", () => {\n  const check = refine<number>((x) => typeof x !== \"number\", \"E_REFINE_42\");\n  expect(() => check.parse(\"7\")).toThrow();\n});\n";
-const CURRENT: &str = "import { refine } from \"../core\";\n\ntest(\"refine rejects non-numbers\", () => {\n  <|>\n  expect(() => check.parse(\"7\")).toThrow();\n});\n";
+const TWIN: Scenario = Scenario {
+    files: &[(
+        "legacy/tests/checks.test.ts",
+        "import { refine } from \"../legacy\";\n\ntest(\"refine rejects non-numbers\", () => {\n  const check = refine<number>((x) => typeof x !== \"number\", \"E_REFINE_42\");\n  expect(() => check.parse(\"7\")).toThrow();\n});\n",
+    )],
+    current: (
+        "core/tests/refine.test.ts",
+        "typescript",
+        "import { refine } from \"../core\";\n\ntest(\"refine rejects non-numbers\", () => {\n  <|>\n  expect(() => check.parse(\"7\")).toThrow();\n});\n",
+    ),
+};
 
-/// The first suggestion for `CURRENT` in a workspace holding `TWIN`, with context `mode`.
-async fn suggestion(mode: &str) -> String {
+/// A new test module whose header still lacks the import of a flag it uses; only another test
+/// module's header says which module the flag comes from.
+const HEADER: Scenario = Scenario {
+    files: &[(
+        "tests/test_orders.py",
+        "import pytest\n\nfrom shopkit.settings import LEDGER_V2_ENABLED\n\n\n@pytest.mark.skipif(not LEDGER_V2_ENABLED, reason=\"ledger v1\")\ndef test_order_total():\n    assert True\n",
+    )],
+    current: (
+        "tests/test_refunds.py",
+        "python",
+        "import pytest\n\n<|>\n\n\n@pytest.mark.skipif(not LEDGER_V2_ENABLED, reason=\"ledger v1\")\ndef test_refund_total():\n    assert True\n",
+    ),
+};
+
+/// The first suggestion for the scenario's current file, with context `mode`.
+async fn suggestion(scenario: &Scenario, mode: &str) -> String {
     let (binary, model) = real_parts().expect("checked by the caller");
     let client = LspClient::start().await;
     let root = client.workspace();
-    for dir in ["legacy/tests", "core/tests"] {
-        std::fs::create_dir_all(root.join(dir)).expect("create folders");
+    for (path, text) in scenario.files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folders");
+        std::fs::write(path, text).expect("write a workspace file");
     }
-    std::fs::write(root.join("legacy/tests/checks.test.ts"), TWIN).expect("write the twin");
     let options = managed_options(
         &binary,
         &model,
@@ -42,8 +74,9 @@ async fn suggestion(mode: &str) -> String {
     if mode == "repo" {
         wait_for_index(&client).await;
     }
-    let uri = client.uri("core/tests/refine.test.ts");
-    let (doc, cursor) = Doc::open(&client, &uri, "typescript", CURRENT, Encoding::Utf16);
+    let (path, language, text) = scenario.current;
+    let uri = client.uri(path);
+    let (doc, cursor) = Doc::open(&client, &uri, language, text, Encoding::Utf16);
     let pending = client.send_inline_completion(&uri, doc.position(cursor), INVOKED);
     let result = match client.response_within(pending, MODEL_TIMEOUT).await {
         Ok(result) => result,
@@ -60,16 +93,35 @@ async fn the_real_model_uses_a_twin_test_from_a_sibling_tree() {
     if real_parts().is_none() {
         return;
     }
-    let with_repo = suggestion("repo").await;
+    let with_repo = suggestion(&TWIN, "repo").await;
     assert!(
         with_repo.contains("E_REFINE_42"),
         "with repo context the suggestion should take the error code from \
          legacy/tests/checks.test.ts: {with_repo:?}"
     );
     // The control: the current file alone does not hold the code, so it came from the twin.
-    let file_only = suggestion("file").await;
+    let file_only = suggestion(&TWIN, "file").await;
     assert!(
         !file_only.contains("E_REFINE_42"),
         "the current file alone cannot know the error code: {file_only:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_real_model_writes_the_import_another_file_uses_for_the_same_name() {
+    if real_parts().is_none() {
+        return;
+    }
+    let with_repo = suggestion(&HEADER, "repo").await;
+    assert!(
+        with_repo.contains("from shopkit.settings import LEDGER_V2_ENABLED"),
+        "with repo context the header should import the flag the way \
+         tests/test_orders.py does: {with_repo:?}"
+    );
+    // The control: nothing in the current file names the module.
+    let file_only = suggestion(&HEADER, "file").await;
+    assert!(
+        !file_only.contains("shopkit"),
+        "the current file alone cannot know the module: {file_only:?}"
     );
 }
