@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, BatchSize, Criterion};
 use tandem::context::{
-    assemble, definitions, files_sharing_rare_words, similar_with_cache, similarity_query,
-    wanted_names, Budgets, Candidate, CurrentWindow, CursorText, DefinitionHit, DefinitionLimits,
-    FileText, FileWords, IdentifierSet, Ledger, NameLimits, RecentEdits, RecentLimits, Selection,
-    SimilarCache, SimilarLimits,
+    assemble, definitions, files_sharing_rare_words, import_statements, missing_names,
+    similar_with_cache, similarity_query, wanted_names, Budgets, Candidate, CurrentWindow,
+    CursorText, DefinitionHit, DefinitionLimits, FileText, FileWords, IdentifierSet, ImportLimits,
+    ImportSite, Ledger, NameLimits, RecentEdits, RecentLimits, Selection, SimilarCache,
+    SimilarLimits,
 };
 use tandem::tokens::estimate;
 
@@ -519,6 +520,65 @@ fn sharing_table() {
     );
 }
 
+/// The header-imports source with the cursor above a file's import line (every name the file
+/// uses is missing): the names after the cursor, the files importing each (the index's table,
+/// here a map built once), and the statements chosen. Over 300 different current files.
+fn header_table() {
+    let s = setup();
+    let mut importing: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (_, text)) in s.ws.files.iter().enumerate() {
+        let first = text.lines().next().unwrap_or_default();
+        if let Some((_, names)) = first.split_once(" import ") {
+            for name in names.split(", ") {
+                importing.entry(name).or_default().push(i);
+            }
+        }
+    }
+    let limits = ImportLimits::default();
+    let mut times = Vec::new();
+    let mut shown = 0;
+    for current in (0..FILES).step_by(FILES / 300).take(300) {
+        let (_, text) = &s.ws.files[current];
+        let started = Instant::now();
+        let defines = |name: &str| {
+            s.ws.index
+                .get(name)
+                .is_some_and(|defs| defs.iter().any(|d| d.file == current))
+        };
+        let missing = missing_names(text, defines, "", &limits);
+        let sites: Vec<ImportSite<'_>> = missing
+            .iter()
+            .flat_map(|name| {
+                importing
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .map(move |f| (name, f))
+            })
+            .filter(|(_, f)| **f != current)
+            .map(|(name, f)| ImportSite {
+                name,
+                path: &s.ws.files[*f].0,
+                text: &s.ws.files[*f].1,
+                start_line: 0,
+                end_line: 0,
+            })
+            .collect();
+        let chosen = import_statements(&missing, &sites, &limits);
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+        shown += chosen.len();
+    }
+    times.sort_by(f64::total_cmp);
+    let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    println!(
+        "header imports, {FILES} files: p50 {:.3} ms, p99 {:.3} ms per request ({:.1} statements \
+         shown on average)",
+        p(0.5),
+        p(0.99),
+        shown as f64 / times.len() as f64
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
@@ -529,5 +589,6 @@ fn main() {
     benches();
     percentile_table();
     sharing_table();
+    header_table();
     Criterion::default().configure_from_args().final_summary();
 }
