@@ -180,7 +180,7 @@ async fn similar_code_comes_from_anywhere_in_the_workspace_not_only_related_file
 /// A test module that imports the version flag the new test file will need, among other files
 /// that mention the flag without importing it.
 const FUNCTIONAL_TEST: &str = "import pytest\n\nfrom attr._compat import PY_3_13_PLUS\n\n\n@pytest.mark.skipif(not PY_3_13_PLUS, reason=\"new\")\ndef test_new():\n    assert True\n";
-const CMP_TEST: &str = "import pytest\n\n<|>\n\n\n@pytest.mark.skipif(not PY_3_13_PLUS, reason=\"new\")\ndef test_cmp():\n    assert cmp_using(eq=True)\n";
+const CMP_TEST: &str = "import pytest\n\n<|>\nfrom attr import cmp_using\n\n\n@pytest.mark.skipif(not PY_3_13_PLUS, reason=\"new\")\ndef test_cmp():\n    assert cmp_using(eq=True)\n";
 
 #[tokio::test]
 async fn in_a_header_the_prompt_shows_how_other_files_import_the_names_the_file_uses() {
@@ -195,6 +195,11 @@ async fn in_a_header_the_prompt_shows_how_other_files_import_the_names_the_file_
         "# PY_3_13_PLUS is checked by the tests themselves.\n",
     )
     .expect("write conftest.py");
+    std::fs::write(
+        root.join("tests/test_other.py"),
+        "from attr import cmp_using, evolve\n",
+    )
+    .expect("write test_other.py");
     client
         .initialize(settings(&backend.url(), "repo"), None)
         .await;
@@ -208,6 +213,10 @@ async fn in_a_header_the_prompt_shows_how_other_files_import_the_names_the_file_
     assert!(
         prompt.contains(shown),
         "the prompt should hold test_functional.py's import of PY_3_13_PLUS: {prompt}"
+    );
+    assert!(
+        !prompt.contains("<|file_sep|>tests/test_other.py\nfrom attr import cmp_using, evolve"),
+        "the file already imports cmp_using below the cursor: {prompt}"
     );
 
     // Below the header the file's own code speaks for itself: no import lines.

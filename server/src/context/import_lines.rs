@@ -54,13 +54,13 @@ pub fn in_header<'a>(
         .all(|(kind, start)| start >= cursor_line || HEADER_KINDS.contains(&kind))
 }
 
-/// Names the code after the cursor uses, in order of first use, that the file does not define
-/// and the text before the cursor does not mention: what its header may still have to import.
+/// Names the code after the cursor uses, in order of first use, that the file does not have
+/// (`has`: defines or imports) and the text before the cursor does not mention: what its header may still have to import.
 /// Every identifier counts, not only the index's references (a flag in `if not PY_3_13_PLUS`
 /// is none); words that no file imports find no statement.
 pub fn missing_names<'a>(
     after_cursor: &'a str,
-    defines: impl Fn(&str) -> bool,
+    has: impl Fn(&str) -> bool,
     before_cursor: &str,
     limits: &ImportLimits,
 ) -> Vec<&'a str> {
@@ -72,7 +72,7 @@ pub fn missing_names<'a>(
             name.chars().count() >= limits.min_len
                 && !mentioned.contains(name)
                 && seen.insert(*name)
-                && !defines(name)
+                && !has(name)
         })
         .collect()
 }

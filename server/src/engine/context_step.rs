@@ -430,7 +430,8 @@ fn header_imports(input: &CollectInput<'_>) -> Vec<Candidate> {
     let limits = ImportLimits::default();
     let missing = context::missing_names(
         after_cursor,
-        |name| symbols.defines(name),
+        // Imports below the cursor count too: a header is not always written top-down.
+        |name| symbols.defines(name) || symbols.imports_name(name),
         &before_cursor,
         &limits,
     );

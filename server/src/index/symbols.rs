@@ -44,4 +44,9 @@ impl FileSymbols {
     pub fn defines(&self, name: &str) -> bool {
         self.definitions.iter().any(|d| d.name == name)
     }
+
+    /// Whether one of the file's import statements brings in this name.
+    pub fn imports_name(&self, name: &str) -> bool {
+        self.imported.iter().any(|i| i.name == name)
+    }
 }
