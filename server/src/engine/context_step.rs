@@ -25,6 +25,9 @@ use crate::index::{can_import, import_segments, ImportedName, IndexedFile};
 const RELATED_FILES: usize = 24;
 /// Files from anywhere in the workspace the similar-code source reads besides the related ones.
 const SHARING_FILES: usize = 8;
+/// Text after the cursor the header-imports source reads for names: a file's imports serve
+/// its first screens, and a huge file must not cost a scan of all of it per keystroke.
+const HEADER_SCAN_BYTES: usize = 64 * 1024;
 /// Lines before the cursor that the similar-code source compares against.
 const QUERY_LINES: usize = 12;
 
@@ -427,6 +430,7 @@ fn header_imports(input: &CollectInput<'_>) -> Vec<Candidate> {
         .collect();
     before_cursor.push_str(&input.window.line_prefix);
     let after_cursor = input.current_text.get(before_cursor.len()..).unwrap_or("");
+    let after_cursor = &after_cursor[..after_cursor.floor_char_boundary(HEADER_SCAN_BYTES)];
     let limits = ImportLimits::default();
     let missing = context::missing_names(
         after_cursor,
