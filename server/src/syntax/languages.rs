@@ -200,7 +200,8 @@ mod tests {
             assert!(
                 names.iter().all(|n| n.starts_with("name.definition.")
                     || n.starts_with("name.reference.")
-                    || *n == "local.scope"),
+                    || *n == "local.scope"
+                    || *n == "import.statement"),
                 "{}: unexpected capture in {names:?}",
                 language.name
             );
