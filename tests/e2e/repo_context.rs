@@ -23,21 +23,61 @@ fn settings(url: &str, mode: &str) -> Value {
     })
 }
 
-/// Waits until the server ended a `$/progress` (the index's first pass).
+/// The title of the index's `$/progress`.
+const INDEX_TITLE: &str = "tandem: indexing the workspace";
+
+/// Waits until the server ended the index's `$/progress` (its first pass). Other work (the
+/// managed model's start) reports progress at the same time under its own token.
 pub(crate) async fn wait_for_index(client: &LspClient) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let ended = client
-            .server_messages("$/progress")
-            .iter()
-            .any(|m| m.pointer("/params/value/kind").and_then(Value::as_str) == Some("end"));
-        if ended {
+        let messages = client.server_messages("$/progress");
+        let token = messages.iter().find_map(|m| {
+            (m.pointer("/params/value/title").and_then(Value::as_str) == Some(INDEX_TITLE))
+                .then(|| m.pointer("/params/token").cloned())
+                .flatten()
+        });
+        let ended = messages.iter().any(|m| {
+            m.pointer("/params/value/kind").and_then(Value::as_str) == Some("end")
+                && m.pointer("/params/token") == token.as_ref()
+        });
+        if token.is_some() && ended {
             return;
         }
         if Instant::now() > deadline {
             client.fail("the workspace index never ended its $/progress");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Checks the protocol's rules for every `$/progress` token the server used: it was created
+/// before use, begins once, ends once, and reports nothing after its end.
+pub(crate) fn assert_progress_well_formed(client: &LspClient) {
+    let created: Vec<String> = client
+        .server_messages("window/workDoneProgress/create")
+        .iter()
+        .map(|m| m["params"]["token"].to_string())
+        .collect();
+    let mut state: std::collections::HashMap<String, &str> = Default::default();
+    for message in client.server_messages("$/progress") {
+        let token = message["params"]["token"].to_string();
+        let kind = message
+            .pointer("/params/value/kind")
+            .and_then(Value::as_str);
+        let before = state.get(&token).copied();
+        let after = match (before, kind) {
+            (None, Some("begin")) if created.contains(&token) => "begun",
+            (Some("begun"), Some("report")) => "begun",
+            (Some("begun"), Some("end")) => "ended",
+            _ => client.fail(&format!(
+                "$/progress {kind:?} on token {token} in state {before:?}: {message}"
+            )),
+        };
+        state.insert(token, after);
+    }
+    if let Some((token, _)) = state.iter().find(|(_, s)| **s != "ended") {
+        client.fail(&format!("$/progress token {token} never ended"));
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::repo_context::wait_for_index;
+use crate::repo_context::{assert_progress_well_formed, wait_for_index};
 use crate::support::lsp_client::LspClient;
 use crate::support::real_options::managed_options;
 use crate::support::real_parts::real_parts;
@@ -84,6 +84,8 @@ async fn suggestion(scenario: &Scenario, mode: &str) -> String {
     };
     let text = inline_items(&result).first().map(insert_text);
     client.assert_no_panic();
+    // Indexing and the model's start report progress at the same time.
+    assert_progress_well_formed(&client);
     client.shutdown_and_exit().await;
     text.unwrap_or_default()
 }

@@ -1,4 +1,7 @@
-//! `$/progress` reporting for long start-ups, sent in order from one task.
+//! `$/progress` reporting for long work (indexing, the model start): each sink sends one piece
+//! of work at a time, in order, under a token no other sink uses.
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use tokio::sync::mpsc;
 use tower_lsp_server::ls_types::notification::Progress;
@@ -10,6 +13,10 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::Client;
 
 use crate::engine::ProgressSink;
+
+/// The serial of the last progress token, shared by every sink: indexing and the model start
+/// each have their own sink and run at the same time, and a client tracks progress by token.
+static LAST_TOKEN: AtomicU32 = AtomicU32::new(0);
 
 enum Event {
     Begin(String),
@@ -27,7 +34,6 @@ impl LspProgress {
     pub fn new(client: Client, supported: bool) -> Self {
         let (events, mut rx) = mpsc::unbounded_channel::<Event>();
         tokio::spawn(async move {
-            let mut serial = 0u32;
             let mut token = None;
             while let Some(event) = rx.recv().await {
                 if !supported {
@@ -35,7 +41,7 @@ impl LspProgress {
                 }
                 let value = match event {
                     Event::Begin(title) => {
-                        serial += 1;
+                        let serial = LAST_TOKEN.fetch_add(1, Ordering::Relaxed) + 1;
                         let new = NumberOrString::String(format!("tandem/{serial}"));
                         let created = client
                             .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
