@@ -27,6 +27,11 @@ pub struct SimilarLimits {
     pub max_candidates: usize,
     /// Windows less similar than this (Jaccard) are noise.
     pub min_score: f32,
+    /// Lines a window's shown text moves down from the lines it was scored on (staying inside
+    /// the file). The lines that match the code before the cursor are mostly what the prompt
+    /// already shows; what the model lacks is what followed them: a twin test's next assertion,
+    /// the call after the same setup.
+    pub follow: usize,
 }
 
 impl Default for SimilarLimits {
@@ -37,12 +42,14 @@ impl Default for SimilarLimits {
             per_file: 2,
             max_candidates: 8,
             min_score: 0.1,
+            follow: 10,
         }
     }
 }
 
-/// The windows of `files` most similar to `query`, best first. Windows overlapping the current
-/// window are skipped. Windows the `previous` prompt used are kept past the per-file and total
+/// The windows of `files` most similar to `query`, best first, each shown `limits.follow` lines
+/// further down than the lines it was scored on. Windows overlapping the current window are
+/// skipped. Windows the `previous` prompt used are kept past the per-file and total
 /// limits while they stay similar enough. Files are scanned in the order given (put the most
 /// related first); at `deadline` the scan stops and the best windows found so far are returned.
 /// Reads every file afresh; [`similar_with_cache`] reads only files that changed.
@@ -113,9 +120,12 @@ pub fn similar_with_cache(
             if shared == 0 {
                 continue;
             }
-            let start = w * stride;
-            let end = (start + window_lines).min(line_count.max(1)) - 1;
+            let scored_start = w * stride;
+            let last = line_count.max(1) - 1;
+            let scored_end = (scored_start + window_lines - 1).min(last);
             let score = jaccard(shared as usize, distinct as usize, query_set.len());
+            let end = (scored_end + limits.follow).min(last);
+            let start = scored_start.max((end + 1).saturating_sub(window_lines));
             let sticky = used_here.contains(&(start, end));
             // A window the last prompt used stays while it is half as similar as a new one
             // must be, so a score hovering at the threshold does not make it flicker.
@@ -241,6 +251,7 @@ mod tests {
         }];
         let query = "subtotal = sum_lines(invoice)\nrate = lookup_rate(region)\n";
         let limits = SimilarLimits {
+            follow: 0,
             min_score: 0.0,
             ..Default::default()
         };
@@ -250,6 +261,55 @@ mod tests {
         assert_eq!(spans(&got)[0], ("billing.py", 10, 29));
         assert_eq!(got[0].text, line_span(&text, 10, 29).unwrap_or_default());
         assert!(got.iter().all(|c| c.source == Source::Similar));
+    }
+
+    #[test]
+    fn a_window_shows_the_lines_that_follow_the_match_within_its_file() {
+        // A twin test: lines 28..=39 match the lines before the cursor and line 44 is the
+        // assertion that comes next. The best-scored window, [20, 39], ends before it.
+        let setup = [
+            "schema = make_schema(limit_low, limit_high)",
+            "assert schema.low_value == limit_low",
+            "assert schema.high_value == limit_high",
+        ];
+        let mut special: Vec<(usize, &str)> = (0..12).map(|i| (28 + i, setup[i % 3])).collect();
+        special.push((44, "assert schema.clamp(limit_high) == limit_high"));
+        let text = file(60, "t", &special);
+        let files = [FileText {
+            path: "v4/test_limits.py",
+            text: &text,
+        }];
+        let query = setup.join("\n");
+        let limits = SimilarLimits {
+            min_score: 0.0,
+            per_file: 1,
+            ..Default::default()
+        };
+        let scored = similar(
+            &query,
+            &files,
+            &NOWHERE,
+            &SimilarLimits {
+                follow: 0,
+                ..limits.clone()
+            },
+            &Ledger::default(),
+            None,
+        );
+        assert_eq!(spans(&scored), [("v4/test_limits.py", 20, 39)]);
+        let got = similar(&query, &files, &NOWHERE, &limits, &Ledger::default(), None);
+        assert_eq!(spans(&got), [("v4/test_limits.py", 30, 49)]);
+        assert!(got[0].text.contains("schema.clamp(limit_high)"), "{got:?}");
+        assert_eq!(got[0].score, scored[0].score, "the score is the scored window's");
+
+        // At the end of a file the window keeps its length inside the file.
+        let short = file(25, "s", &[(20, setup[0])]);
+        let files = [FileText {
+            path: "short.py",
+            text: &short,
+        }];
+        let got = similar(&query, &files, &NOWHERE, &limits, &Ledger::default(), None);
+        assert_eq!(spans(&got), [("short.py", 10, 24)]);
     }
 
     #[test]
@@ -285,6 +345,7 @@ mod tests {
                 text: &text,
             }];
             let limits = SimilarLimits {
+                follow: 0,
                 min_score: 0.0,
                 per_file: 3,
                 ..Default::default()
@@ -321,6 +382,7 @@ mod tests {
             text: &text,
         }];
         let limits = SimilarLimits {
+            follow: 0,
             min_score: 0.0,
             ..Default::default()
         };
@@ -363,6 +425,7 @@ mod tests {
             end_line: 12,
         };
         let limits = SimilarLimits {
+            follow: 0,
             min_score: 0.04,
             ..Default::default()
         };
@@ -407,6 +470,7 @@ mod tests {
         ];
         for &(per_file, max_candidates, min_score, want) in cases {
             let limits = SimilarLimits {
+                follow: 0,
                 per_file,
                 max_candidates,
                 min_score,
@@ -433,6 +497,7 @@ mod tests {
             text: &text,
         }];
         let limits = SimilarLimits {
+            follow: 0,
             per_file: 1,
             min_score: 0.03,
             ..Default::default()
@@ -471,6 +536,7 @@ mod tests {
         }
         // Too dissimilar even for a window used before: 1/60 is under half of 0.1.
         let strict = SimilarLimits {
+            follow: 0,
             min_score: 0.1,
             ..limits.clone()
         };
@@ -498,6 +564,7 @@ mod tests {
         }];
         for (window_lines, stride) in [(10, 10), (20, 10), (30, 10), (25, 5), (7, 3)] {
             let limits = SimilarLimits {
+                follow: 0,
                 window_lines,
                 stride,
                 min_score: 0.0,
@@ -531,6 +598,7 @@ mod tests {
         let b = file(30, "b", &[(3, "tax rate region")]);
         let b_edited = file(31, "b", &[(25, "invoice total tax")]);
         let limits = SimilarLimits {
+            follow: 0,
             min_score: 0.0,
             ..Default::default()
         };
@@ -575,6 +643,7 @@ mod tests {
             text: &text,
         }];
         let limits = SimilarLimits {
+            follow: 0,
             min_score: 0.0,
             ..Default::default()
         };
@@ -616,6 +685,7 @@ mod tests {
             },
         ];
         let limits = SimilarLimits {
+            follow: 0,
             min_score: 0.0,
             ..Default::default()
         };
