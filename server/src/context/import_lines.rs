@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::index::shared_folders;
+
 use super::candidate::{Candidate, Source};
 use super::identifiers::identifiers;
 use super::lines::line_span;
@@ -77,10 +79,14 @@ pub fn missing_names<'a>(
         .collect()
 }
 
-/// The statements to show, for the `missing` names in order: each name's statement from the
-/// file that imports the most missing names (path order on ties), so that one file's header
-/// shows as a whole rather than a line from each of many files. Each statement once.
+/// The statements to show in `current` (a workspace-relative path), for the `missing` names in
+/// order: each name's statement from the file nearest to `current` by folder (a file beside it
+/// writes its imports the way this one must: `crate::` in Rust and relative imports in Python
+/// only hold within one crate or package), then from the file that imports the most missing
+/// names, so that one file's header shows as a whole rather than a line from each of many files
+/// (path order on ties). Each statement once.
 pub fn import_statements(
+    current: &str,
     missing: &[&str],
     sites: &[ImportSite<'_>],
     limits: &ImportLimits,
@@ -98,7 +104,11 @@ pub fn import_statements(
         }
         let best = sites.iter().filter(|s| s.name == *name).max_by(|a, b| {
             let count = |s: &ImportSite<'_>| coverage.get(s.path).map_or(0, HashSet::len);
-            count(a).cmp(&count(b)).then_with(|| b.path.cmp(a.path))
+            let near = |s: &ImportSite<'_>| shared_folders(current, s.path);
+            near(a)
+                .cmp(&near(b))
+                .then_with(|| count(a).cmp(&count(b)))
+                .then_with(|| b.path.cmp(a.path))
         });
         let Some(site) = best else {
             continue;
@@ -171,6 +181,7 @@ mod tests {
             site("Version", "tests/b.py", b, 0),
         ];
         let got = import_statements(
+            "tests/test_cmp.py",
             &["PY_3_13_PLUS", "fields", "unknown"],
             &sites,
             &ImportLimits::default(),
@@ -191,16 +202,38 @@ mod tests {
     }
 
     #[test]
+    fn a_file_beside_the_current_one_is_preferred_to_one_covering_more_names() {
+        // From tests/, the crate's own `use crate::{Error, StdError};` does not compile.
+        let src = "use crate::{Error, StdError};\nuse alloc::boxed::Box;\n";
+        let test = "use std::error::Error as StdError;\n";
+        let sites = [
+            site("StdError", "src/error.rs", src, 0),
+            site("Box", "src/error.rs", src, 1),
+            site("StdError", "tests/test_source.rs", test, 0),
+        ];
+        let got = import_statements(
+            "tests/test_boxed.rs",
+            &["StdError", "Box"],
+            &sites,
+            &ImportLimits::default(),
+        );
+        let shown: Vec<&str> = got.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(shown, ["tests/test_source.rs", "src/error.rs"]);
+        assert_eq!(got[0].text, "use std::error::Error as StdError;");
+    }
+
+    #[test]
     fn ties_go_to_the_first_path_and_the_limit_holds() {
         let text = "use crate::parse::Error;\n";
         let sites = [
             site("Error", "src/z.rs", text, 0),
             site("Error", "src/a.rs", text, 0),
         ];
-        let got = import_statements(&["Error"], &sites, &ImportLimits::default());
+        let got = import_statements("src/error.rs", &["Error"], &sites, &ImportLimits::default());
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].path, "src/a.rs");
         let none = import_statements(
+            "src/error.rs",
             &["Error"],
             &sites,
             &ImportLimits {

@@ -300,7 +300,10 @@ mod tests {
         let got = similar(&query, &files, &NOWHERE, &limits, &Ledger::default(), None);
         assert_eq!(spans(&got), [("v4/test_limits.py", 30, 49)]);
         assert!(got[0].text.contains("schema.clamp(limit_high)"), "{got:?}");
-        assert_eq!(got[0].score, scored[0].score, "the score is the scored window's");
+        assert_eq!(
+            got[0].score, scored[0].score,
+            "the score is the scored window's"
+        );
 
         // At the end of a file the window keeps its length inside the file.
         let short = file(25, "s", &[(20, setup[0])]);

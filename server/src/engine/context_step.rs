@@ -458,7 +458,7 @@ fn header_imports(input: &CollectInput<'_>) -> Vec<Candidate> {
             end_line: site.end_line,
         })
         .collect();
-    context::import_statements(&missing, &sites, &limits)
+    context::import_statements(input.current_name, &missing, &sites, &limits)
 }
 
 /// Up to `SHARING_FILES` files of the current file's language family, not in `seen`, that share

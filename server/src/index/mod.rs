@@ -25,7 +25,9 @@ mod workspace_tests;
 
 pub use extract::{extract, reference_sites};
 pub use file::IndexedFile;
-pub use resolve::{can_import, import_segments, FOLDER_MODULE_STEMS, LANGUAGE_FAMILIES};
+pub use resolve::{
+    can_import, import_segments, shared_folders, FOLDER_MODULE_STEMS, LANGUAGE_FAMILIES,
+};
 pub use symbols::{DefinitionSite, FileSymbols, ImportedName};
 pub use walk::SKIPPED_DIRS;
 pub use workspace::WorkspaceIndex;
