@@ -430,7 +430,11 @@ fn header_imports(input: &CollectInput<'_>) -> Vec<Candidate> {
         .collect();
     before_cursor.push_str(&input.window.line_prefix);
     let after_cursor = input.current_text.get(before_cursor.len()..).unwrap_or("");
-    let after_cursor = &after_cursor[..after_cursor.floor_char_boundary(HEADER_SCAN_BYTES)];
+    let scan_end = (0..=HEADER_SCAN_BYTES.min(after_cursor.len()))
+        .rev()
+        .find(|&at| after_cursor.is_char_boundary(at))
+        .unwrap_or(0);
+    let after_cursor = &after_cursor[..scan_end];
     let limits = ImportLimits::default();
     let missing = context::missing_names(
         after_cursor,
