@@ -27,10 +27,9 @@ pub struct SimilarLimits {
     pub max_candidates: usize,
     /// Windows less similar than this (Jaccard) are noise.
     pub min_score: f32,
-    /// Lines a window's shown text moves down from the lines it was scored on (staying inside
-    /// the file). The lines that match the code before the cursor are mostly what the prompt
-    /// already shows; what the model lacks is what followed them: a twin test's next assertion,
-    /// the call after the same setup.
+    /// Lines shown after the lines a window was scored on (inside the file). The matching lines
+    /// line the chunk up with the code before the cursor; what the model lacks is what followed
+    /// them: a twin test's next assertion, the call after the same setup.
     pub follow: usize,
 }
 
@@ -47,9 +46,8 @@ impl Default for SimilarLimits {
     }
 }
 
-/// The windows of `files` most similar to `query`, best first, each shown `limits.follow` lines
-/// further down than the lines it was scored on. Windows overlapping the current window are
-/// skipped. Windows the `previous` prompt used are kept past the per-file and total
+/// The windows of `files` most similar to `query`, best first, each shown with the
+/// `limits.follow` lines after it. Windows overlapping the current window are skipped. Windows the `previous` prompt used are kept past the per-file and total
 /// limits while they stay similar enough. Files are scanned in the order given (put the most
 /// related first); at `deadline` the scan stops and the best windows found so far are returned.
 /// Reads every file afresh; [`similar_with_cache`] reads only files that changed.
@@ -125,7 +123,7 @@ pub fn similar_with_cache(
             let scored_end = (scored_start + window_lines - 1).min(last);
             let score = jaccard(shared as usize, distinct as usize, query_set.len());
             let end = (scored_end + limits.follow).min(last);
-            let start = scored_start.max((end + 1).saturating_sub(window_lines));
+            let start = scored_start;
             let sticky = used_here.contains(&(start, end));
             // A window the last prompt used stays while it is half as similar as a new one
             // must be, so a score hovering at the threshold does not make it flicker.
@@ -264,7 +262,7 @@ mod tests {
     }
 
     #[test]
-    fn a_window_shows_the_lines_that_follow_the_match_within_its_file() {
+    fn a_window_comes_with_the_lines_that_follow_it_within_its_file() {
         // A twin test: lines 28..=39 match the lines before the cursor and line 44 is the
         // assertion that comes next. The best-scored window, [20, 39], ends before it.
         let setup = [
@@ -298,14 +296,15 @@ mod tests {
         );
         assert_eq!(spans(&scored), [("v4/test_limits.py", 20, 39)]);
         let got = similar(&query, &files, &NOWHERE, &limits, &Ledger::default(), None);
-        assert_eq!(spans(&got), [("v4/test_limits.py", 30, 49)]);
+        assert_eq!(spans(&got), [("v4/test_limits.py", 20, 49)]);
+        assert!(got[0].text.starts_with(&scored[0].text), "{got:?}");
         assert!(got[0].text.contains("schema.clamp(limit_high)"), "{got:?}");
         assert_eq!(
             got[0].score, scored[0].score,
             "the score is the scored window's"
         );
 
-        // At the end of a file the window keeps its length inside the file.
+        // At the end of a file the window ends with the file.
         let short = file(25, "s", &[(20, setup[0])]);
         let files = [FileText {
             path: "short.py",
