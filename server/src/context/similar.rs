@@ -47,10 +47,11 @@ impl Default for SimilarLimits {
 }
 
 /// The windows of `files` most similar to `query`, best first, each shown with the
-/// `limits.follow` lines after it. Windows overlapping the current window are skipped. Windows the `previous` prompt used are kept past the per-file and total
-/// limits while they stay similar enough. Files are scanned in the order given (put the most
-/// related first); at `deadline` the scan stops and the best windows found so far are returned.
-/// Reads every file afresh; [`similar_with_cache`] reads only files that changed.
+/// `limits.follow` lines after it. Windows overlapping the current window are skipped. Windows
+/// the `previous` prompt used are kept past the per-file and total limits while they stay
+/// similar enough. Files are scanned in the order given (put the most related first); at
+/// `deadline` the scan stops and the best windows found so far are returned. Reads every file
+/// afresh; [`similar_with_cache`] reads only files that changed.
 pub fn similar(
     query: &str,
     files: &[FileText<'_>],
@@ -118,12 +119,11 @@ pub fn similar_with_cache(
             if shared == 0 {
                 continue;
             }
-            let scored_start = w * stride;
+            let start = w * stride;
             let last = line_count.max(1) - 1;
-            let scored_end = (scored_start + window_lines - 1).min(last);
+            let scored_end = (start + window_lines - 1).min(last);
             let score = jaccard(shared as usize, distinct as usize, query_set.len());
             let end = (scored_end + limits.follow).min(last);
-            let start = scored_start;
             let sticky = used_here.contains(&(start, end));
             // A window the last prompt used stays while it is half as similar as a new one
             // must be, so a score hovering at the threshold does not make it flicker.
