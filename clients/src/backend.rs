@@ -103,6 +103,8 @@ pub struct ModelInfo {
     pub has_fim_tokens: Option<bool>,
     /// GGUF `general.architecture` or similar.
     pub architecture: Option<String>,
+    /// How many parameters the model has, where the server says.
+    pub parameters: Option<u64>,
 }
 
 /// A model server tandem can ask for completions.

@@ -6,6 +6,7 @@ mod config;
 mod error;
 mod http;
 mod llamacpp;
+mod model_list;
 mod ollama;
 mod openai;
 mod stream;

@@ -105,6 +105,10 @@ impl ShowAnswer {
         self.model_info.get("general.architecture")?.as_str()
     }
 
+    fn parameters(&self) -> Option<u64> {
+        self.model_info.get("general.parameter_count")?.as_u64()
+    }
+
     /// The window the model will really get: the trained context, capped by the `num_ctx`
     /// tandem sends with every request.
     fn context_length(&self, num_ctx: u32) -> u32 {
@@ -183,6 +187,7 @@ impl Backend for Ollama {
             context_length: Some(show.context_length(self.http.config().num_ctx)),
             has_fim_tokens: show.has_fim_tokens(),
             architecture: show.architecture().map(str::to_owned),
+            parameters: show.parameters(),
         })
     }
 

@@ -194,6 +194,9 @@ async fn real_llama_server_serves_every_endpoint_tandem_uses() {
     assert!(info.name.to_lowercase().contains("qwen"), "{info:?}");
     assert_eq!(info.context_length, Some(4096));
     assert_eq!(info.has_fim_tokens, Some(true));
+    // Qwen2.5-Coder-0.5B: 494 M parameters plus untied embeddings, which llama.cpp counts.
+    let params = info.parameters.expect("llama-server reports meta.n_params");
+    assert!((400_000_000..1_000_000_000).contains(&params), "{info:?}");
 
     let texts = [PREFIX, "", "<|fim_prefix|>", "hello world", SUFFIX];
     let counts = llamacpp
@@ -327,6 +330,7 @@ async fn real_llama_server_serves_every_endpoint_tandem_uses() {
         "{openai_info:?}"
     );
     assert_eq!(openai_info.context_length, Some(4096));
+    assert_eq!(openai_info.parameters, info.parameters);
     let streamed = timed("openai (streamed)", openai.as_ref(), request(true)).await;
     assert!(
         streamed.usage.prompt_tokens.unwrap_or(0) > 0,

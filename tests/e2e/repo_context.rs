@@ -177,6 +177,52 @@ async fn context_mode_none_sends_only_the_current_file() {
     client.shutdown_and_exit().await;
 }
 
+/// Whether the prompt for shop.py holds billing.py's definition when the model server reports a
+/// model of `parameters` parameters and only the definitions source is on; `min_params` sets
+/// `context.definitions_min_params` (default when `None`).
+async fn definitions_reach_a_model_of(parameters: u64, min_params: Option<u64>) -> bool {
+    let backend = ScriptedBackend::start().await;
+    backend.reply_text("apply_discount(total, 10)");
+    backend.report_parameters(parameters);
+    let client = LspClient::start().await;
+    std::fs::write(client.workspace().join("billing.py"), BILLING).expect("write billing.py");
+    let mut options = json!({
+        "backend": {"kind": "llamacpp", "url": backend.url()},
+        "completion": {"debounce_ms": 0},
+        "context": {"mode": "repo", "time_budget_ms": 2000, "sources": ["definitions"]},
+    });
+    if let Some(min) = min_params {
+        options["context"]["definitions_min_params"] = json!(min);
+    }
+    client.initialize(options, None).await;
+    wait_for_index(&client).await;
+    let uri = client.uri("shop.py");
+    let (doc, cursor) = Doc::open(&client, &uri, "python", SHOP, Encoding::Utf16);
+    ask(&client, &uri, doc.position(cursor)).await;
+    let prompt = last_prompt(&backend);
+    client.assert_no_panic();
+    client.shutdown_and_exit().await;
+    prompt.contains("def apply_discount(price, percent):")
+}
+
+#[tokio::test]
+async fn a_model_the_server_reports_as_small_gets_no_definitions() {
+    // Qwen2.5-Coder-0.5B as llama-server counts it, and the 1.5B.
+    let (small, large) = (630_167_424, 1_777_088_000);
+    assert!(
+        !definitions_reach_a_model_of(small, None).await,
+        "a model under context.definitions_min_params (1 B) gets no definition chunks"
+    );
+    assert!(
+        definitions_reach_a_model_of(large, None).await,
+        "a model over the threshold gets them"
+    );
+    assert!(
+        definitions_reach_a_model_of(small, Some(0)).await,
+        "definitions_min_params = 0 gives them to every model"
+    );
+}
+
 /// The same test written for an API's next version, in a sibling tree that no import, folder or
 /// importer links to the current file.
 const TWIN_TEST: &str = "import { custom } from \"../custom\";\n\ntest(\"custom refinement rejects\", () => {\n  const refined = custom<number>((x) => typeof x !== \"number\", \"customerr\");\n  expect(() => refined.parse(7)).toThrow(\"customerr\");\n});\n";

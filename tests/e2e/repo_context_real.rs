@@ -21,6 +21,8 @@ struct Scenario {
     files: &'static [(&'static str, &'static str)],
     /// The edited file's path, language id and content with `<|>` at the cursor.
     current: (&'static str, &'static str, &'static str),
+    /// `context.definitions_min_params`, where the scenario needs another value than the default.
+    definitions_min_params: Option<u64>,
 }
 
 /// The same test, written earlier for the legacy API in a sibling tree that no import, folder or
@@ -35,6 +37,7 @@ const TWIN: Scenario = Scenario {
         "typescript",
         "import { refine } from \"../core\";\n\ntest(\"refine rejects non-numbers\", () => {\n  <|>\n  expect(() => check.parse(\"7\")).toThrow();\n});\n",
     ),
+    definitions_min_params: None,
 };
 
 /// A new test module whose header still lacks the import of a flag it uses; only another test
@@ -49,6 +52,9 @@ const HEADER: Scenario = Scenario {
         "python",
         "import pytest\n\n<|>\n\n\n@pytest.mark.skipif(not LEDGER_V2_ENABLED, reason=\"ledger v1\")\ndef test_refund_total():\n    assert True\n",
     ),
+    // Header imports come with the definitions source, which the 0.5B model does not get by
+    // default; this tests that it writes them when it does.
+    definitions_min_params: Some(0),
 };
 
 /// The first suggestion for the scenario's current file, with context `mode`.
@@ -61,13 +67,17 @@ async fn suggestion(scenario: &Scenario, mode: &str) -> String {
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folders");
         std::fs::write(path, text).expect("write a workspace file");
     }
+    let mut context = json!({"mode": mode, "time_budget_ms": 2000});
+    if let Some(min) = scenario.definitions_min_params {
+        context["definitions_min_params"] = json!(min);
+    }
     let options = managed_options(
         &binary,
         &model,
         MODEL_TIMEOUT,
         json!({
             "completion": {"temperature": 0.0, "debounce_ms": 0},
-            "context": {"mode": mode, "time_budget_ms": 2000},
+            "context": context,
         }),
     );
     client.initialize(options, None).await;

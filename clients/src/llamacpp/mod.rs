@@ -8,6 +8,7 @@ use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, StreamExt, TryStreamExt};
 
 use crate::http::Http;
+use crate::model_list::ModelList;
 use crate::stream::{read_completion, Format};
 use crate::{
     Backend, BackendConfig, BackendError, FimRequest, FimResponse, LlamaCppEndpoint, ModelInfo,
@@ -58,6 +59,16 @@ impl LlamaCpp {
 
     /// Whether any known FIM marker is a single token of the loaded vocabulary; `None` when the
     /// server cannot tokenize.
+    /// The parameter count from `/v1/models` (`meta.n_params`); `None` where the server is too
+    /// old to list it or does not answer.
+    async fn parameters(&self) -> Option<u64> {
+        let url = self.http.url("/v1/models");
+        let response = self.http.get(&url).await.ok()?;
+        let json = self.http.json(response, &url).await.ok()?;
+        let list: ModelList = serde_json::from_value(json).ok()?;
+        list.pick(None)?.parameters
+    }
+
     async fn has_fim_tokens(&self) -> Option<bool> {
         let counts = self.count_tokens(&FIM_MARKERS).await.ok()??;
         Some(counts.contains(&1))
@@ -141,6 +152,7 @@ impl Backend for LlamaCpp {
             context_length: props.context_length(),
             has_fim_tokens: self.has_fim_tokens().await,
             architecture: None,
+            parameters: self.parameters().await,
         })
     }
 

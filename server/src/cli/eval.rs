@@ -202,6 +202,7 @@ async fn backend_facts(engine: &Engine) -> BackendFacts {
             client: active.backend.name().to_string(),
             template: active.template.name.clone(),
             url: active.url.clone(),
+            parameters: active.info.parameters,
         },
         Err(_) => BackendFacts::default(),
     }

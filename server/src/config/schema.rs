@@ -183,6 +183,9 @@ pub struct ContextSection {
     pub mode: ContextMode,
     /// Which sources may contribute: `definitions`, `similar`, `recent`.
     pub sources: Vec<String>,
+    /// Models with fewer parameters than this (as the model server reports them) get no
+    /// `definitions` chunks; 0 gives them to every model. A model of unknown size gets them.
+    pub definitions_min_params: u64,
     /// Token budget for all context chunks, on top of `prompt.max_tokens` for the window.
     pub max_tokens: u32,
     /// Time budget for gathering context, per request.
@@ -200,6 +203,7 @@ impl Default for ContextSection {
             sources: ["definitions", "similar", "recent"]
                 .map(String::from)
                 .to_vec(),
+            definitions_min_params: 1_000_000_000,
             max_tokens: 1_024,
             time_budget_ms: 15,
             max_file_bytes: 512_000,

@@ -27,6 +27,7 @@ mod shared_words;
 mod similar;
 mod similar_cache;
 mod snippet;
+mod source_choice;
 #[cfg(test)]
 mod stability_tests;
 mod test_files;
@@ -42,4 +43,5 @@ pub use shared_words::{files_sharing_rare_words, FileWords};
 pub use similar::{similar, similar_with_cache, SimilarLimits};
 pub use similar_cache::SimilarCache;
 pub use snippet::trim_definition;
+pub use source_choice::sources_for_model;
 pub use test_files::{is_test_path, may_serve};

@@ -54,8 +54,19 @@ impl ActiveBackend {
             model = %info.name,
             template = %template.name,
             counter = ?counter.source(),
+            parameters = ?info.parameters,
             "backend ready"
         );
+        if info
+            .parameters
+            .is_some_and(|p| p < config.context.definitions_min_params)
+        {
+            tracing::info!(
+                "the model has fewer parameters than context.definitions_min_params ({}): its \
+                 prompts get no definition chunks",
+                config.context.definitions_min_params
+            );
+        }
         Ok(Self {
             url,
             backend,

@@ -91,12 +91,11 @@ impl Engine {
         active: &ActiveBackend,
     ) -> Gathered {
         let config = self.config();
-        let sources: Vec<Source> = config
-            .context
-            .sources
-            .iter()
-            .filter_map(|name| Source::from_name(name))
-            .collect();
+        let sources = context::sources_for_model(
+            &config.context.sources,
+            config.context.definitions_min_params,
+            active.info.parameters,
+        );
         let (Some(workspace), Some(path)) = (self.workspace(), request.document.path.as_ref())
         else {
             return Gathered::default();
@@ -174,12 +173,13 @@ impl Engine {
         for chosen in &selection.chunks {
             let c = &chosen.candidate;
             tracing::debug!(
-                "context chunk: {} {}:{}-{} ({} tokens) for {}",
+                "context chunk: {} {}:{}-{} ({} tokens, score {:.3}) for {}",
                 c.source.as_str(),
                 c.path,
                 c.start_line + 1,
                 c.end_line + 1,
                 chosen.tokens,
+                c.score,
                 current_name
             );
         }

@@ -3,6 +3,7 @@
 
 use super::report::{BootstrapSettings, Budgets, RunConfig};
 use crate::config::{BackendChoice, Config, ContextMode, ContextSection};
+use crate::context::sources_for_model;
 
 /// Why the run's settings cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +50,8 @@ pub fn apply(
             }
         }
         config.context.sources = chosen;
+        // An ablation asks for exactly these sources, whatever the model's size.
+        config.context.definitions_min_params = 0;
     }
     config.completion.alternatives = 1;
     config.completion.time_limit_ms = config.completion.time_limit_ms.max(EVAL_TIME_LIMIT_MS);
@@ -67,6 +70,8 @@ pub struct BackendFacts {
     pub client: String,
     pub template: String,
     pub url: String,
+    /// The model's parameter count, where the server reports it.
+    pub parameters: Option<u64>,
 }
 
 /// The parts of a run's record that are not in the config.
@@ -94,7 +99,15 @@ pub fn record(config: &Config, backend: &BackendFacts, run: RunFacts) -> RunConf
         managed_model: managed.then(|| config.managed.model.clone()),
         template: backend.template.clone(),
         context_mode: enum_name(&config.context.mode),
-        sources: config.context.sources.clone(),
+        // The sources the model really got (a small model gets no definitions).
+        sources: sources_for_model(
+            &config.context.sources,
+            config.context.definitions_min_params,
+            backend.parameters,
+        )
+        .into_iter()
+        .map(|s| s.as_str().to_string())
+        .collect(),
         budgets: Budgets {
             prompt_max_tokens: config.prompt.max_tokens,
             prefix_share: config.prompt.prefix_share,
@@ -187,6 +200,7 @@ mod tests {
             client: "llamacpp".into(),
             template: "qwen".into(),
             url: "http://127.0.0.1:1".into(),
+            parameters: Some(630_167_424),
         };
         let run = RunFacts {
             tasks_file: "/t/tasks.jsonl".into(),
@@ -198,8 +212,13 @@ mod tests {
                 seed: 2,
             },
         };
-        let record = record(&config, &facts, run);
+        let record = record(&config, &facts, run.clone());
         assert_eq!(record.context_mode, "file");
+        assert_eq!(
+            record.sources,
+            ["similar", "recent"],
+            "the sources the 0.5B model really gets"
+        );
         assert_eq!(record.backend, "managed");
         assert_eq!(
             record.managed_model.as_deref(),
@@ -208,5 +227,12 @@ mod tests {
         assert_eq!(record.template, "qwen");
         assert_eq!(record.budgets.prompt_max_tokens, config.prompt.max_tokens);
         assert_eq!(record.limit, Some(3));
+
+        apply(&mut config, None, Some(&sources(&["definitions"]))).expect("valid");
+        assert_eq!(
+            super::record(&config, &facts, run).sources,
+            ["definitions"],
+            "--sources is honoured whatever the model's size"
+        );
     }
 }

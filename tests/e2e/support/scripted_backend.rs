@@ -135,6 +135,8 @@ struct Script {
     chunk_chars: usize,
     chunk_delay: Duration,
     heartbeat: Duration,
+    /// The parameter count `/v1/models` reports (as llama-server's `meta.n_params`), if any.
+    parameters: Option<u64>,
     log: Vec<Received>,
 }
 
@@ -185,6 +187,7 @@ impl ScriptedBackend {
             chunk_chars: 4,
             chunk_delay: Duration::ZERO,
             heartbeat: Duration::from_millis(50),
+            parameters: None,
             log: Vec::new(),
         }));
         let accept_shared = shared.clone();
@@ -225,6 +228,11 @@ impl ScriptedBackend {
     /// Answers the next generation this way, before falling back to the default.
     pub fn queue(&self, behavior: Behavior) {
         lock(&self.shared).queue.push_back(behavior);
+    }
+
+    /// Reports a model of `parameters` parameters in `/v1/models`, as llama-server does.
+    pub fn report_parameters(&self, parameters: u64) {
+        lock(&self.shared).parameters = Some(parameters);
     }
 
     /// Fails every request this way until [`Self::clear_failure`] or a new behavior.
@@ -325,7 +333,16 @@ fn plan_for(script: &mut Script, request: &HttpRequest, body: &Value) -> Plan {
                 stream: dialect.wants_stream(body),
             }
         }
-        _ => Plan::Info(info_response(&request.method, &request.path, body)),
+        _ => {
+            let mut info = info_response(&request.method, &request.path, body);
+            if let (Some(parameters), Some(model)) = (
+                script.parameters,
+                info.as_mut().and_then(|i| i.pointer_mut("/data/0")),
+            ) {
+                model["meta"] = serde_json::json!({"n_params": parameters});
+            }
+            Plan::Info(info)
+        }
     }
 }
 
