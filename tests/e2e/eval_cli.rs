@@ -74,6 +74,20 @@ impl Isolated {
         args: &[S],
         limit: Duration,
     ) -> Finished {
+        let child = self.spawn(args);
+        let output = tokio::time::timeout(limit, child.wait_with_output())
+            .await
+            .unwrap_or_else(|_| panic!("tandem {args:?} did not finish within {limit:?}"))
+            .expect("wait for tandem");
+        Finished {
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Starts `tandem <args>` from the `work` folder, its output piped.
+    pub fn spawn<S: AsRef<OsStr>>(&self, args: &[S]) -> tokio::process::Child {
         let root = self.home.path();
         let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
         command
@@ -92,18 +106,9 @@ impl Isolated {
             .env("TANDEM_DATA_DIR", root.join("data"))
             .env("TANDEM_LOG", "info")
             .env("RUST_BACKTRACE", "1");
-        let child = command
+        command
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot spawn {}: {e}", env!("CARGO_BIN_EXE_tandem")));
-        let output = tokio::time::timeout(limit, child.wait_with_output())
-            .await
-            .unwrap_or_else(|_| panic!("tandem {args:?} did not finish within {limit:?}"))
-            .expect("wait for tandem");
-        Finished {
-            status: output.status,
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+            .unwrap_or_else(|e| panic!("cannot spawn {}: {e}", env!("CARGO_BIN_EXE_tandem")))
     }
 }
 

@@ -3,8 +3,8 @@
 //! the report is: every task present, scores in [0, 1], ordered intervals, timings, tokens and
 //! the configuration recorded, and the missing repo as an error line.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::eval_cli::{check_fixture_report, fixture_tasks, read_report, task, Isolated};
 use crate::support::real_parts::real_parts;
@@ -12,25 +12,31 @@ use crate::support::real_parts::real_parts;
 /// Starting the server and six cold prompts on 2 shared CPU cores.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
 
+/// Writes a tandem.toml in `home` for the managed server on the real parts; returns its path.
+fn managed_config(home: &Isolated, binary: &Path, model: &Path) -> PathBuf {
+    let config = home.path("tandem.toml");
+    // TOML basic strings take JSON-style escapes, so JSON quoting is valid TOML quoting.
+    let quoted = |p: &Path| serde_json::to_string(&p.to_string_lossy()).expect("quote");
+    std::fs::write(
+        &config,
+        format!(
+            "[backend]\nkind = \"managed\"\n\n[managed]\nllama_server = {}\nmodel = {}\n\
+             ctx_size = 4096\nidle_timeout_secs = 60\n\n[completion]\ntemperature = 0.0\n",
+            quoted(binary),
+            quoted(model)
+        ),
+    )
+    .expect("write the config");
+    config
+}
+
 #[tokio::test]
 async fn eval_runs_the_fixture_on_the_real_managed_model_and_reports_every_field() {
     let Some((binary, model)) = real_parts() else {
         return;
     };
     let home = Isolated::new();
-    let config = home.path("tandem.toml");
-    // TOML basic strings take JSON-style escapes, so JSON quoting is valid TOML quoting.
-    let quoted = |p: &PathBuf| serde_json::to_string(&p.to_string_lossy()).expect("quote");
-    std::fs::write(
-        &config,
-        format!(
-            "[backend]\nkind = \"managed\"\n\n[managed]\nllama_server = {}\nmodel = {}\n\
-             ctx_size = 4096\nidle_timeout_secs = 60\n\n[completion]\ntemperature = 0.0\n",
-            quoted(&binary),
-            quoted(&model)
-        ),
-    )
-    .expect("write the config");
+    let config = managed_config(&home, &binary, &model);
     let output = home.path("run.json");
     let args = [
         "eval".into(),
@@ -105,4 +111,83 @@ async fn eval_runs_the_fixture_on_the_real_managed_model_and_reports_every_field
                 .join(", "))
             .unwrap_or_default()
     );
+}
+
+/// The pid of the managed llama-server the state file at `state` names, once it answers
+/// `/health`.
+async fn serving_pid(state: &Path) -> Option<u32> {
+    let text = std::fs::read_to_string(state).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let pid = u32::try_from(json["pid"].as_u64()?).ok()?;
+    let port = json["port"].as_u64()?;
+    let health = reqwest::get(format!("http://127.0.0.1:{port}/health"))
+        .await
+        .ok()?;
+    health.status().is_success().then_some(pid)
+}
+
+/// Whether process `pid` exists and is not a zombie.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let state = stat.rsplit_once(") ")?.1.chars().next()?;
+            Some(state != 'Z')
+        })
+        .unwrap_or(false)
+}
+
+#[tokio::test]
+async fn interrupting_a_run_stops_the_managed_model_server() {
+    let Some((binary, model)) = real_parts() else {
+        return;
+    };
+    let home = Isolated::new();
+    let config = managed_config(&home, &binary, &model);
+    let output = home.path("run.json");
+    let args = [
+        "eval".into(),
+        fixture_tasks().into_os_string(),
+        "--config".into(),
+        config.into_os_string(),
+        "--output".into(),
+        output.clone().into_os_string(),
+    ];
+    let child = home.spawn(&args);
+    let tandem_pid = child.id().expect("tandem is running");
+    let state = home.path("cache/tandem/run/llama-server.json");
+    let deadline = Instant::now() + RUN_LIMIT;
+    let server_pid = loop {
+        if let Some(pid) = serving_pid(&state).await {
+            break pid;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the managed llama-server never started"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // The first task's cold prompt takes seconds: the run is in the middle of it now.
+    let pid = libc::pid_t::try_from(tandem_pid).expect("a pid");
+    // SAFETY: kill(2) with a pid and a signal number has no memory-safety preconditions.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "send SIGINT");
+    let finished = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("tandem exits within a minute of SIGINT")
+        .expect("wait for tandem");
+    let stderr = String::from_utf8_lossy(&finished.stderr);
+    assert!(!finished.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("interrupted by SIGINT: stopped the model server"),
+        "{stderr}"
+    );
+    assert!(!output.exists(), "an interrupted run writes no report");
+    let gone_by = Instant::now() + Duration::from_secs(20);
+    while alive(server_pid) {
+        assert!(
+            Instant::now() < gone_by,
+            "llama-server (pid {server_pid}) still runs after tandem was interrupted: {stderr}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -8,6 +8,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::interrupt;
 use super::{eval_holes, init_logging, workspace, Overrides};
 use crate::config::ContextMode;
 use crate::engine::{Engine, ProgressSink};
@@ -133,7 +134,17 @@ async fn run_file(args: RunArgs) -> Result<ExitCode, String> {
     engine.set_progress(Arc::new(BarProgress(bar.clone())));
     let started_at = SystemTime::now();
     let started = Instant::now();
-    let result = run_tasks(&engine, entries, &BarProgress(bar.clone())).await;
+    let task_progress = BarProgress(bar.clone());
+    let result = tokio::select! {
+        result = run_tasks(&engine, entries, &task_progress) => result,
+        signal = interrupt::interrupted() => {
+            bar.finish_and_clear();
+            engine.shutdown().await;
+            return Err(format!(
+                "interrupted by {signal}: stopped the model server; no report was written"
+            ));
+        }
+    };
     bar.finish_and_clear();
     let facts = backend_facts(&engine).await;
     engine.shutdown().await;

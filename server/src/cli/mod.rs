@@ -5,6 +5,7 @@ mod doctor;
 mod eval;
 mod eval_holes;
 mod export;
+mod interrupt;
 mod report;
 mod stats;
 mod workspace;
