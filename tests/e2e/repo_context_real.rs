@@ -76,7 +76,7 @@ async fn suggestion(scenario: &Scenario, mode: &str) -> String {
         &model,
         MODEL_TIMEOUT,
         json!({
-            "completion": {"temperature": 0.0, "debounce_ms": 0},
+            "completion": {"temperature": 0.0, "debounce_ms": 0, "time_limit_ms": 6000},
             "context": context,
         }),
     );
