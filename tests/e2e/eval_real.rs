@@ -3,6 +3,7 @@
 //! the report is: every task present, scores in [0, 1], ordered intervals, timings, tokens and
 //! the configuration recorded, and the missing repo as an error line.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,20 @@ fn managed_config(home: &Isolated, binary: &Path, model: &Path) -> PathBuf {
     config
 }
 
+/// `tandem eval` of the committed fixture with `config`, writing `output`, plus `extra`.
+fn fixture_run_args(config: &Path, output: &Path, extra: &[&str]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec![
+        "eval".into(),
+        fixture_tasks().into_os_string(),
+        "--config".into(),
+        config.into(),
+        "--output".into(),
+        output.into(),
+    ];
+    args.extend(extra.iter().map(OsString::from));
+    args
+}
+
 #[tokio::test]
 async fn eval_runs_the_fixture_on_the_real_managed_model_and_reports_every_field() {
     let Some((binary, model)) = real_parts() else {
@@ -38,16 +53,7 @@ async fn eval_runs_the_fixture_on_the_real_managed_model_and_reports_every_field
     let home = Isolated::new();
     let config = managed_config(&home, &binary, &model);
     let output = home.path("run.json");
-    let args = [
-        "eval".into(),
-        fixture_tasks().into_os_string(),
-        "--config".into(),
-        config.into_os_string(),
-        "--context".into(),
-        "repo".into(),
-        "--output".into(),
-        output.clone().into_os_string(),
-    ];
+    let args = fixture_run_args(&config, &output, &["--context", "repo"]);
     let finished = home.tandem(&args, RUN_LIMIT).await;
     finished.assert_success();
     let report = read_report(&output);
@@ -145,14 +151,7 @@ async fn interrupting_a_run_stops_the_managed_model_server() {
     let home = Isolated::new();
     let config = managed_config(&home, &binary, &model);
     let output = home.path("run.json");
-    let args = [
-        "eval".into(),
-        fixture_tasks().into_os_string(),
-        "--config".into(),
-        config.into_os_string(),
-        "--output".into(),
-        output.clone().into_os_string(),
-    ];
+    let args = fixture_run_args(&config, &output, &[]);
     let child = home.spawn(&args);
     let tandem_pid = child.id().expect("tandem is running");
     let state = home.path("cache/tandem/run/llama-server.json");

@@ -57,8 +57,6 @@ impl LlamaCpp {
         Ok(answer.tokens.len())
     }
 
-    /// Whether any known FIM marker is a single token of the loaded vocabulary; `None` when the
-    /// server cannot tokenize.
     /// The parameter count from `/v1/models` (`meta.n_params`); `None` where the server is too
     /// old to list it or does not answer.
     async fn parameters(&self) -> Option<u64> {
@@ -69,6 +67,8 @@ impl LlamaCpp {
         list.pick(None)?.parameters
     }
 
+    /// Whether any known FIM marker is a single token of the loaded vocabulary; `None` when the
+    /// server cannot tokenize.
     async fn has_fim_tokens(&self) -> Option<bool> {
         let counts = self.count_tokens(&FIM_MARKERS).await.ok()??;
         Some(counts.contains(&1))

@@ -43,5 +43,5 @@ pub use shared_words::{files_sharing_rare_words, FileWords};
 pub use similar::{similar, similar_with_cache, SimilarLimits};
 pub use similar_cache::SimilarCache;
 pub use snippet::trim_definition;
-pub use source_choice::sources_for_model;
+pub use source_choice::{sources_for_model, too_small_for_definitions};
 pub use test_files::{is_test_path, may_serve};

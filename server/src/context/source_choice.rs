@@ -17,7 +17,7 @@ pub fn sources_for_model(
     definitions_min_params: u64,
     parameters: Option<u64>,
 ) -> Vec<Source> {
-    let small = parameters.is_some_and(|p| p < definitions_min_params);
+    let small = too_small_for_definitions(definitions_min_params, parameters);
     let mut chosen = Vec::new();
     for source in listed.iter().filter_map(|name| Source::from_name(name)) {
         if (small && source == Source::Definitions) || chosen.contains(&source) {
@@ -26,6 +26,11 @@ pub fn sources_for_model(
         chosen.push(source);
     }
     chosen
+}
+
+/// Whether a model of `parameters` parameters (where known) is below `definitions_min_params`.
+pub fn too_small_for_definitions(definitions_min_params: u64, parameters: Option<u64>) -> bool {
+    parameters.is_some_and(|p| p < definitions_min_params)
 }
 
 #[cfg(test)]

@@ -57,10 +57,10 @@ impl ActiveBackend {
             parameters = ?info.parameters,
             "backend ready"
         );
-        if info
-            .parameters
-            .is_some_and(|p| p < config.context.definitions_min_params)
-        {
+        if crate::context::too_small_for_definitions(
+            config.context.definitions_min_params,
+            info.parameters,
+        ) {
             tracing::info!(
                 "the model has fewer parameters than context.definitions_min_params ({}): its \
                  prompts get no definition chunks",
