@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::support::lsp_client::LspClient;
 use crate::support::model_apis::{OLLAMA_MODEL, OPENAI_MODEL};
-use crate::support::scripted_backend::{Behavior, Received, ScriptedBackend};
+use crate::support::scripted_backend::{Behavior, Failure, Received, ScriptedBackend};
 use crate::support::setup::{
     completion_items, inline_items, insert_text, options, range_point, single_item, Doc, INVOKED,
 };
@@ -275,5 +275,39 @@ async fn invoked_trigger_returns_distinct_alternatives_with_an_accept_command() 
             "executing the item's accept command failed: {error:?}"
         ));
     }
+    client.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn an_alternative_that_fails_keeps_the_answers_already_received() {
+    let backend = ScriptedBackend::start().await;
+    backend.queue(Behavior::Text("a + b".into()));
+    backend.queue(Behavior::Fail(Failure::status(
+        500,
+        r#"{"error":{"code":500,"message":"slot crashed"}}"#,
+    )));
+    backend.set_behavior(Behavior::Text("b + a".into()));
+    let client = LspClient::start().await;
+    let init = json!({
+        "backend": {"kind": "llamacpp", "url": backend.url()},
+        "completion": {"debounce_ms": 0, "alternatives": 3},
+    });
+    client.initialize(init, None).await;
+    let uri = client.uri("main.py");
+    let (doc, cursor) = Doc::open(&client, &uri, "python", SOURCE, Encoding::Utf16);
+    let result = match client
+        .inline_completion(&uri, doc.position(cursor), INVOKED)
+        .await
+    {
+        Ok(result) => result,
+        Err(error) => client.fail(&format!("inlineCompletion failed: {error:?}")),
+    };
+    let texts: Vec<String> = inline_items(&result).iter().map(insert_text).collect();
+    assert_eq!(
+        texts,
+        ["a + b"],
+        "the first answer survives the second's failure, and no third is asked for: {result}"
+    );
+    assert_eq!(backend.generations().len(), 2, "asked twice");
     client.shutdown_and_exit().await;
 }

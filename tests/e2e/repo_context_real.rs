@@ -57,8 +57,14 @@ const HEADER: Scenario = Scenario {
     definitions_min_params: Some(0),
 };
 
+/// The first suggestion for a scenario, and the server's log to explain it when it is wrong.
+struct Suggestion {
+    text: String,
+    log: String,
+}
+
 /// The first suggestion for the scenario's current file, with context `mode`.
-async fn suggestion(scenario: &Scenario, mode: &str) -> String {
+async fn suggestion(scenario: &Scenario, mode: &str) -> Suggestion {
     let (binary, model) = real_parts().expect("checked by the caller");
     let client = LspClient::start().await;
     let root = client.workspace();
@@ -76,7 +82,15 @@ async fn suggestion(scenario: &Scenario, mode: &str) -> String {
         &model,
         MODEL_TIMEOUT,
         json!({
-            "completion": {"temperature": 0.0, "debounce_ms": 0, "time_limit_ms": 6000},
+            // The header test's right import is the model's second line: the editor's 1.5 s
+            // limit after the first line would make the test about CPU load, not context (a cold
+            // page cache alone made one line take 15 s). Only the first suggestion is checked.
+            "completion": {
+                "temperature": 0.0,
+                "debounce_ms": 0,
+                "time_limit_ms": 60000,
+                "alternatives": 1
+            },
             "context": context,
         }),
     );
@@ -96,8 +110,12 @@ async fn suggestion(scenario: &Scenario, mode: &str) -> String {
     client.assert_no_panic();
     // Indexing and the model's start report progress at the same time.
     assert_progress_well_formed(&client);
+    let log = client.stderr_tail();
     client.shutdown_and_exit().await;
-    text.unwrap_or_default()
+    Suggestion {
+        text: text.unwrap_or_default(),
+        log,
+    }
 }
 
 #[tokio::test]
@@ -107,15 +125,18 @@ async fn the_real_model_uses_a_twin_test_from_a_sibling_tree() {
     }
     let with_repo = suggestion(&TWIN, "repo").await;
     assert!(
-        with_repo.contains("E_REFINE_42"),
+        with_repo.text.contains("E_REFINE_42"),
         "with repo context the suggestion should take the error code from \
-         legacy/tests/checks.test.ts: {with_repo:?}"
+         legacy/tests/checks.test.ts: {:?}\n---- tandem log (tail) ----\n{}",
+        with_repo.text,
+        with_repo.log
     );
     // The control: the current file alone does not hold the code, so it came from the twin.
     let file_only = suggestion(&TWIN, "file").await;
     assert!(
-        !file_only.contains("E_REFINE_42"),
-        "the current file alone cannot know the error code: {file_only:?}"
+        !file_only.text.contains("E_REFINE_42"),
+        "the current file alone cannot know the error code: {:?}",
+        file_only.text
     );
 }
 
@@ -126,14 +147,19 @@ async fn the_real_model_writes_the_import_another_file_uses_for_the_same_name() 
     }
     let with_repo = suggestion(&HEADER, "repo").await;
     assert!(
-        with_repo.contains("from shopkit.settings import LEDGER_V2_ENABLED"),
+        with_repo
+            .text
+            .contains("from shopkit.settings import LEDGER_V2_ENABLED"),
         "with repo context the header should import the flag the way \
-         tests/test_orders.py does: {with_repo:?}"
+         tests/test_orders.py does: {:?}\n---- tandem log (tail) ----\n{}",
+        with_repo.text,
+        with_repo.log
     );
     // The control: nothing in the current file names the module.
     let file_only = suggestion(&HEADER, "file").await;
     assert!(
-        !file_only.contains("shopkit"),
-        "the current file alone cannot know the module: {file_only:?}"
+        !file_only.text.contains("shopkit"),
+        "the current file alone cannot know the module: {:?}",
+        file_only.text
     );
 }

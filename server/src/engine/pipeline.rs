@@ -224,6 +224,7 @@ impl Engine {
     ) -> Result<CompletionOutcome, EngineError> {
         let config = self.config();
         let active = self.active_backend().await?;
+        let _in_use = self.hold_managed().await;
         let ready = Instant::now();
 
         let language = syntax::language_for(
@@ -314,10 +315,24 @@ impl Engine {
             let call = active.pacing.start();
             let answer = active.backend.complete(fim).await;
             call.done();
-            let response: FimResponse = answer.map_err(|error| EngineError::Backend {
-                error,
-                report: None,
-            })?;
+            let response: FimResponse = match answer {
+                Ok(response) => response,
+                // The first answer came through, so the backend works: an alternative that
+                // fails must not throw away what the user can already be shown.
+                Err(error) if attempt > 0 => {
+                    tracing::warn!(
+                        "alternative {} of {attempts} failed; keeping the answers already received: {error}",
+                        attempt + 1
+                    );
+                    break;
+                }
+                Err(error) => {
+                    return Err(EngineError::Backend {
+                        error,
+                        report: None,
+                    })
+                }
+            };
             let post_started = Instant::now();
             model_time += post_started - model_started;
             if attempt == 0 {

@@ -178,6 +178,16 @@ impl Engine {
         }
     }
 
+    /// Marks a model request in flight on the managed server (nothing for other backends), so
+    /// that its idle stop waits for the request, however long it runs.
+    pub(super) async fn hold_managed(&self) -> Option<crate::managed::InUse> {
+        self.managed
+            .lock()
+            .await
+            .as_ref()
+            .map(|server| server.in_use())
+    }
+
     /// Lets go of the managed server: it stops unless another editor still uses it.
     pub async fn shutdown(&self) {
         if let Some(server) = self.managed.lock().await.take() {

@@ -2,7 +2,8 @@
 //! check that stops a server nobody uses, and unregistering a client that leaves.
 //!
 //! Idle rule: each client keeps its last request time in memory and writes it into its entry of
-//! the state file on every idle tick, and at once when it resumes after a pause. On each tick a
+//! the state file on every idle tick, and at once when it resumes after a pause. A client with a
+//! request in flight (an [`InUse`] guard alive) counts as using the server at every tick. On each tick a
 //! client prunes entries of dead processes and stops the server if every remaining client has been
 //! idle for `idle_timeout_secs`. A client that leaves unregisters; the last one to leave stops the
 //! server, since no one else would.
@@ -31,8 +32,11 @@ impl Inner {
         self.tick().as_secs().max(1)
     }
 
-    /// Unix seconds of this handle's last use.
+    /// Unix seconds of this handle's last use: now while a request is in flight.
     pub(super) fn used(&self) -> u64 {
+        if self.in_flight.load(Ordering::SeqCst) > 0 {
+            return unix_now();
+        }
         self.last_used.load(Ordering::SeqCst)
     }
 
@@ -154,5 +158,26 @@ impl Inner {
         if let Err(e) = result {
             tracing::warn!("managed server: {e}");
         }
+    }
+}
+
+/// A request in flight on the managed server (see [`super::ManagedServer::in_use`]).
+pub struct InUse {
+    inner: Arc<Inner>,
+}
+
+impl InUse {
+    pub(super) fn new(inner: Arc<Inner>) -> Self {
+        inner.in_flight.fetch_add(1, Ordering::SeqCst);
+        inner.last_used.fetch_max(unix_now(), Ordering::SeqCst);
+        InUse { inner }
+    }
+}
+
+impl Drop for InUse {
+    fn drop(&mut self) {
+        // Idle time counts from the end of the request, not from its start.
+        self.inner.last_used.fetch_max(unix_now(), Ordering::SeqCst);
+        self.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }

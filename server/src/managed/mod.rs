@@ -27,6 +27,7 @@ mod supervisor_tests;
 
 pub use error::ManagedError;
 pub use health::ProgressEvent;
+pub use idle::InUse;
 pub use locate::{default_cache_dir, locate, model_file_name, Located};
 pub use settings::ManagedSettings;
 pub use state::{ClientEntry, ServerState};

@@ -11,7 +11,7 @@
 //! [`ManagedServer::release`] (also run on drop).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -43,8 +43,10 @@ pub(super) struct Inner {
     /// Serialises the slow path of concurrent `ensure_running` calls on this handle.
     pub(super) gate: tokio::sync::Mutex<()>,
     pub(super) known: Mutex<Option<Known>>,
-    /// Unix seconds of the last `ensure_running`.
+    /// Unix seconds of the last `ensure_running` or the end of the last request.
     pub(super) last_used: AtomicU64,
+    /// Requests holding an [`super::InUse`] guard: while any runs, this client is in use now.
+    pub(super) in_flight: AtomicUsize,
     /// The `last_used` value last written to the state file.
     pub(super) last_synced: AtomicU64,
     pub(super) idle_task: Mutex<Option<AbortHandle>>,
@@ -86,6 +88,7 @@ impl ManagedServer {
                 gate: tokio::sync::Mutex::new(()),
                 known: Mutex::new(None),
                 last_used: AtomicU64::new(0),
+                in_flight: AtomicUsize::new(0),
                 last_synced: AtomicU64::new(0),
                 idle_task: Mutex::new(None),
             }),
@@ -133,6 +136,8 @@ impl ManagedServer {
             }
         };
         inner.set_known(Some(known.clone()));
+        // Loading a model can take longer than the idle timeout: idle time starts now.
+        inner.last_used.fetch_max(unix_now(), Ordering::SeqCst);
         inner.spawn_idle_task();
         Ok(known.url)
     }
@@ -157,6 +162,12 @@ impl ManagedServer {
                 }
             });
         }
+    }
+
+    /// Marks a request in flight until the guard is dropped: the idle check never stops the
+    /// server under a request, however long it runs, and idle time counts from its end.
+    pub fn in_use(&self) -> super::InUse {
+        super::InUse::new(self.inner.clone())
     }
 
     /// The run state as recorded on disk (which server runs, who uses it), for `tandem doctor`.

@@ -124,3 +124,38 @@ async fn editors_wanting_different_models_conflict_until_the_other_leaves() {
     });
     assert!(stopped, "dropping the last handle stops the server");
 }
+
+#[tokio::test]
+async fn a_request_in_flight_keeps_the_server_past_the_idle_timeout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let binary = script(
+        dir.path(),
+        "llama-server",
+        &format!("#!{}\n{FAKE_SERVER}", python().display()),
+    );
+    let model = model(dir.path(), "small.gguf");
+    let settings = ManagedSettings {
+        idle_timeout_secs: 1,
+        ..settings(dir.path(), binary, &model)
+    };
+    let server = ManagedServer::new(settings);
+    server.ensure_running().await.expect("starts");
+    let pid = server.status().expect("state").expect("recorded").pid;
+
+    // A request that runs for three idle timeouts without asking for the server again.
+    let request = server.in_use();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(pid::is_alive(pid), "stopped while a request was in flight");
+
+    // Once it is done, idle time starts and the server stops.
+    drop(request);
+    let mut stopped = false;
+    for _ in 0..80 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if !pid::is_alive(pid) {
+            stopped = true;
+            break;
+        }
+    }
+    assert!(stopped, "an idle server stops after the request ends");
+}

@@ -33,6 +33,8 @@ pub enum Behavior {
     SlowStream,
     /// Read the request and never answer.
     Hang,
+    /// Answer this one generation with an error.
+    Fail(Failure),
 }
 
 /// An error answer sent to every request (except `/api/version`, which real Ollama always serves).
@@ -327,10 +329,13 @@ fn plan_for(script: &mut Script, request: &HttpRequest, body: &Value) -> Plan {
                     .pop_front()
                     .unwrap_or_else(|| script.default.clone())
             };
-            Plan::Generate {
-                dialect,
-                behavior,
-                stream: dialect.wants_stream(body),
+            match behavior {
+                Behavior::Fail(failure) => Plan::Fail(failure),
+                behavior => Plan::Generate {
+                    dialect,
+                    behavior,
+                    stream: dialect.wants_stream(body),
+                },
             }
         }
         _ => {
@@ -449,6 +454,7 @@ async fn answer(
                 Behavior::Text(text) => text,
                 Behavior::Computed(f) => f(body),
                 Behavior::Hang => return wait_for_client_close(reader).await,
+                Behavior::Fail(_) => unreachable!("planned as Plan::Fail"),
                 Behavior::SlowStream if !stream => return wait_for_client_close(reader).await,
                 Behavior::SlowStream => {
                     return slow_stream_forever(dialect, pacing, reader, writer).await
