@@ -1,7 +1,8 @@
 //! `tandem eval` on the committed fixture with the real managed llama-server and the real
 //! Qwen2.5-Coder-0.5B model. What the model writes is not asserted (it changes with the model);
 //! the report is: every task present, scores in [0, 1], ordered intervals, timings, tokens and
-//! the configuration recorded, and the missing repo as an error line.
+//! the configuration recorded, and the missing repo as an error line. Also: Ctrl-C during
+//! `tandem eval` or `tandem complete` stops the model server they started.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -152,7 +153,51 @@ async fn interrupting_a_run_stops_the_managed_model_server() {
     let config = managed_config(&home, &binary, &model);
     let output = home.path("run.json");
     let args = fixture_run_args(&config, &output, &[]);
-    let child = home.spawn(&args);
+    let stderr = interrupt_while_serving(&home, &args).await;
+    assert!(
+        stderr.contains("interrupted by SIGINT: stopped the model server; no report was written"),
+        "{stderr}"
+    );
+    assert!(!output.exists(), "an interrupted run writes no report");
+}
+
+#[tokio::test]
+async fn interrupting_a_completion_stops_the_managed_model_server() {
+    let Some((binary, model)) = real_parts() else {
+        return;
+    };
+    let home = Isolated::new();
+    let config = managed_config(&home, &binary, &model);
+    // A long file and three alternatives: the model is still busy when the signal comes.
+    let file = home.path("long.py");
+    let body: String = (0..150)
+        .map(|i| {
+            format!(
+                "def step_{i}(value):\n    return value * {i} + {}\n\n\n",
+                i % 7
+            )
+        })
+        .collect();
+    std::fs::write(&file, format!("{body}def step_total(value):\n    ")).expect("write");
+    let location = format!("{}:{}:5", file.display(), 150 * 4 + 2);
+    let args: Vec<OsString> = vec![
+        "complete".into(),
+        location.into(),
+        "--invoked".into(),
+        "--config".into(),
+        config.into(),
+    ];
+    let stderr = interrupt_while_serving(&home, &args).await;
+    assert!(
+        stderr.contains("tandem complete: interrupted by SIGINT: stopped the model server"),
+        "{stderr}"
+    );
+}
+
+/// Starts tandem with `args`, sends it SIGINT once its managed llama-server answers, and checks
+/// that tandem fails and the server is gone soon after; returns tandem's stderr.
+async fn interrupt_while_serving(home: &Isolated, args: &[OsString]) -> String {
+    let child = home.spawn(args);
     let tandem_pid = child.id().expect("tandem is running");
     let state = home.path("cache/tandem/run/llama-server.json");
     let deadline = Instant::now() + RUN_LIMIT;
@@ -166,7 +211,7 @@ async fn interrupting_a_run_stops_the_managed_model_server() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    // The first task's cold prompt takes seconds: the run is in the middle of it now.
+    // A cold prompt takes seconds: tandem is in the middle of one now.
     let pid = libc::pid_t::try_from(tandem_pid).expect("a pid");
     // SAFETY: kill(2) with a pid and a signal number has no memory-safety preconditions.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "send SIGINT");
@@ -174,13 +219,8 @@ async fn interrupting_a_run_stops_the_managed_model_server() {
         .await
         .expect("tandem exits within a minute of SIGINT")
         .expect("wait for tandem");
-    let stderr = String::from_utf8_lossy(&finished.stderr);
+    let stderr = String::from_utf8_lossy(&finished.stderr).into_owned();
     assert!(!finished.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("interrupted by SIGINT: stopped the model server"),
-        "{stderr}"
-    );
-    assert!(!output.exists(), "an interrupted run writes no report");
     let gone_by = Instant::now() + Duration::from_secs(20);
     while alive(server_pid) {
         assert!(
@@ -189,4 +229,5 @@ async fn interrupting_a_run_stops_the_managed_model_server() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    stderr
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 use ropey::Rope;
 
+use super::interrupt;
 use super::{init_logging, workspace, Overrides};
 use crate::documents::DocumentSnapshot;
 use crate::engine::{CompletionRequest, Engine, ProgressSink, Trigger};
@@ -77,24 +78,35 @@ async fn complete(args: CompleteArgs) -> Result<ExitCode, String> {
     };
     let engine = Engine::new(config);
     engine.set_progress(Arc::new(StderrProgress));
-    // The same context the editor would have: index the workspace first (a CLI call has no
-    // earlier keystrokes to hide the indexing behind).
-    if let Some(root) = &root {
-        engine.open_workspace(root.clone());
-        engine.workspace_ready().await;
-        engine.buffer_opened(&document);
-    }
-    let request = CompletionRequest {
-        document,
-        cursor,
-        trigger: if args.invoked {
-            Trigger::Invoked
-        } else {
-            Trigger::Automatic
-        },
-        workspace_root: root,
+    let trigger = if args.invoked {
+        Trigger::Invoked
+    } else {
+        Trigger::Automatic
     };
-    let outcome = engine.complete(request).await.map_err(|e| e.to_string())?;
+    let work = async {
+        // The same context the editor would have: index the workspace first (a CLI call has no
+        // earlier keystrokes to hide the indexing behind).
+        if let Some(root) = &root {
+            engine.open_workspace(root.clone());
+            engine.workspace_ready().await;
+            engine.buffer_opened(&document);
+        }
+        let request = CompletionRequest {
+            document,
+            cursor,
+            trigger,
+            workspace_root: root,
+        };
+        engine.complete(request).await
+    };
+    let result = tokio::select! {
+        result = work => result,
+        signal = interrupt::interrupted() => {
+            engine.shutdown().await;
+            return Err(format!("interrupted by {signal}: stopped the model server"));
+        }
+    };
+    let outcome = result.map_err(|e| e.to_string())?;
     if args.json {
         let json = serde_json::to_string_pretty(&outcome).map_err(|e| e.to_string())?;
         println!("{json}");
