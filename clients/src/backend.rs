@@ -46,6 +46,9 @@ pub struct FimRequest {
     pub stop_check: Option<StopCheck>,
     /// llama.cpp slot to pin this editor to, so its KV cache stays warm.
     pub slot: Option<i32>,
+    /// Text the answer must begin with (the partial word cut from the prompt by token healing).
+    /// llama.cpp enforces it with a grammar; other backends leave the check to the caller.
+    pub forced_start: Option<String>,
 }
 
 impl std::fmt::Debug for FimRequest {

@@ -120,6 +120,7 @@ fn request(stream: bool) -> FimRequest {
         stream,
         stop_check: None,
         slot: Some(0),
+        forced_start: None,
     }
 }
 

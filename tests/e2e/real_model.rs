@@ -255,3 +255,49 @@ async fn the_managed_backend_starts_the_real_llama_server_and_completes() {
     })))
     .await;
 }
+
+/// Token healing on the real server: the prompt ends before `listd`, llama-server's grammar makes
+/// the model write the word again, and the editor gets the rest of it. A grammar the real server
+/// rejected would fail the request; an unhealed answer would start another word.
+#[tokio::test]
+async fn the_real_model_finishes_a_partial_word() {
+    let Some((binary, model)) = real_parts() else {
+        return;
+    };
+    let client = LspClient::start().await;
+    client
+        .initialize(
+            deterministic(json!({
+                "backend": {"kind": "managed"},
+                "managed": {
+                    "llama_server": binary.to_string_lossy(),
+                    "model": model.to_string_lossy(),
+                    "ctx_size": 4096,
+                    "idle_timeout_secs": 30
+                }
+            })),
+            None,
+        )
+        .await;
+    let uri = client.uri("listing.py");
+    let (doc, cursor) = Doc::open(
+        &client,
+        &uri,
+        "python",
+        "import os\n\n\ndef entries(path):\n    \"\"\"The names in the folder path, sorted.\"\"\"\n    return sorted(os.listd<|>)\n",
+        Encoding::Utf16,
+    );
+    let pending = client.send_inline_completion(&uri, doc.position(cursor), AUTOMATIC);
+    let result = match client.response_within(pending, MODEL_TIMEOUT).await {
+        Ok(result) => result,
+        Err(error) => client.fail(&format!("inlineCompletion failed: {error:?}")),
+    };
+    let text = inline_items(&result).first().map(insert_text);
+    if !text.as_deref().is_some_and(|t| t.starts_with("ir(")) {
+        client.fail(&format!(
+            "the suggestion should finish `os.listd` with `ir(`: {result}"
+        ));
+    }
+    client.assert_no_panic();
+    client.shutdown_and_exit().await;
+}

@@ -29,6 +29,9 @@ pub(super) struct GenerateBody<'a> {
     pub t_max_predict_ms: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_slot: Option<i32>,
+    /// GBNF the answer must match: here only ever "begins with the healed word".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grammar: Option<String>,
     pub stream: bool,
     /// Timings on every streamed chunk, so a stream tandem closes early still reports how many
     /// prompt tokens were processed and how many came from the cache.
@@ -51,10 +54,29 @@ impl<'a> GenerateBody<'a> {
             cache_prompt: true,
             t_max_predict_ms: request.time_limit_ms,
             id_slot: request.slot,
+            grammar: request.forced_start.as_deref().map(starts_with_grammar),
             stream: request.stream,
             timings_per_token: request.stream,
         }
     }
+}
+
+/// A GBNF grammar for "`start`, then anything".
+fn starts_with_grammar(start: &str) -> String {
+    let mut literal = String::with_capacity(start.len() + 2);
+    literal.push('"');
+    for c in start.chars() {
+        match c {
+            '"' => literal.push_str("\\\""),
+            '\\' => literal.push_str("\\\\"),
+            '\n' => literal.push_str("\\n"),
+            '\r' => literal.push_str("\\r"),
+            '\t' => literal.push_str("\\t"),
+            c => literal.push(c),
+        }
+    }
+    literal.push('"');
+    format!("root ::= {literal} .*")
 }
 
 /// A streamed chunk of `/completion` or `/infill`, or the whole non-streamed answer.
@@ -208,6 +230,7 @@ mod tests {
             stream: true,
             stop_check: None,
             slot: Some(0),
+            forced_start: None,
         }
     }
 
@@ -240,6 +263,21 @@ mod tests {
                 "cache_prompt": true, "t_max_predict_ms": 1500, "id_slot": 0, "stream": true,
                 "timings_per_token": true
             }))
+        );
+    }
+
+    #[test]
+    fn a_forced_start_becomes_a_grammar_for_that_text_then_anything() {
+        let mut request = request();
+        request.forced_start = Some("imp".into());
+        let body = wire(&GenerateBody::new(&request, LlamaCppEndpoint::Infill));
+        assert_eq!(
+            body.as_ref().and_then(|b| b["grammar"].as_str()),
+            Some(r#"root ::= "imp" .*"#)
+        );
+        assert_eq!(
+            starts_with_grammar("a\"b\\c\n"),
+            r#"root ::= "a\"b\\c\n" .*"#
         );
     }
 

@@ -445,5 +445,6 @@ pub fn fim_request() -> FimRequest {
         stream: true,
         stop_check: None,
         slot: None,
+        forced_start: None,
     }
 }

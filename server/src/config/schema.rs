@@ -132,6 +132,9 @@ pub struct PromptSection {
     pub prefix_share: f32,
     pub tokenizer: String,
     pub custom: Option<FimTemplate>,
+    /// Token healing: a partial word before the cursor is cut from the prompt and the model
+    /// writes it again (see `prompt::partial_word`).
+    pub token_healing: bool,
 }
 
 impl Default for PromptSection {
@@ -142,6 +145,7 @@ impl Default for PromptSection {
             prefix_share: 0.75,
             tokenizer: String::new(),
             custom: None,
+            token_healing: true,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tandem_clients::{FimRequest, FimResponse, Usage};
+use tandem_clients::{FimRequest, FimResponse, StopCheck, Usage};
 
 use super::active::ActiveBackend;
 use super::cache::ResultCache;
@@ -16,7 +16,7 @@ use super::state::{Engine, EngineError};
 use super::type_through::{self, Shown};
 use super::window::{CursorWindow, Surroundings};
 use crate::postprocess::{self, PostContext};
-use crate::prompt::{self, PromptInput};
+use crate::prompt::{self, Healed, PromptInput};
 use crate::syntax::{self, CompletionMode};
 
 /// How far the prompt window may reach, before token budgeting trims it.
@@ -254,12 +254,23 @@ impl Engine {
             .and_then(|root| root.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "workspace".into());
+        // Token healing: the model writes the partial word before the cursor again, from a
+        // prompt that ends where the word starts.
+        let healed_word = if config.prompt.token_healing {
+            prompt::partial_word(&window.line_prefix)
+        } else {
+            ""
+        };
+        let prompt_prefix = fitted
+            .prefix
+            .strip_suffix(healed_word)
+            .unwrap_or(&fitted.prefix);
         let built = prompt::build(
             &active.template,
             &PromptInput {
                 file_name: &file_name,
                 repo_name: &repo_name,
-                prefix: &fitted.prefix,
+                prefix: prompt_prefix,
                 suffix: &fitted.suffix,
                 extra: &gathered.chunks,
             },
@@ -288,7 +299,6 @@ impl Engine {
         let mut model_time = Duration::ZERO;
         let mut post_time = Duration::ZERO;
         for attempt in 0..attempts {
-            let check_ctx = post.clone();
             let fim = FimRequest {
                 rendered: built.rendered.clone(),
                 parts: built.parts.clone(),
@@ -303,10 +313,9 @@ impl Engine {
                 seed: Some(u64::from(attempt) + 1),
                 time_limit_ms: Some(config.completion.time_limit_ms),
                 stream: true,
-                stop_check: Some(Arc::new(move |partial: &str| {
-                    postprocess::is_complete(partial, &check_ctx)
-                })),
+                stop_check: Some(stop_check(healed_word, post.clone())),
                 slot: None,
+                forced_start: (!healed_word.is_empty()).then(|| healed_word.to_string()),
             };
             // After an abandoned call the server may still be working on it: wait until it is
             // idle rather than queue behind it (see `pacing`).
@@ -338,7 +347,10 @@ impl Engine {
             if attempt == 0 {
                 usage = response.usage;
             }
-            let cleaned = postprocess::clean(&response.text, &post);
+            let cleaned = match prompt::healed(&response.text, healed_word) {
+                Healed::Rest(rest) => postprocess::clean(rest, &post),
+                Healed::Pending | Healed::Diverged => None,
+            };
             // What the model said and what survived cleaning: the first thing to look at when a
             // suggestion is missing or wrong.
             tracing::debug!(raw = ?response.text, cleaned = ?cleaned, "model answer");
@@ -384,6 +396,17 @@ impl Engine {
             context: gathered.uses,
         })
     }
+}
+
+/// Ends a streamed answer once post-processing says it is complete, judged on what follows the
+/// healed `word`; an answer that does not begin with the word is never shown, so it ends at once.
+fn stop_check(word: &str, post: Arc<PostContext>) -> StopCheck {
+    let word = word.to_string();
+    Arc::new(move |partial: &str| match prompt::healed(partial, &word) {
+        Healed::Pending => false,
+        Healed::Diverged => true,
+        Healed::Rest(rest) => postprocess::is_complete(rest, &post),
+    })
 }
 
 /// The file's part of the prompt, cut to the budget.

@@ -322,8 +322,9 @@ async fn while_typing_the_suffix_shrinks_and_the_prefix_stays() {
     let tail: String = (0..60)
         .map(|i| format!("value_{i:02} = compute({i:02})  # x\n"))
         .collect();
-    let first = format!("def f(a):\n    total = a|\n{tail}");
-    let second = format!("def f(a):\n    total = a +|\n{tail}");
+    // Cursors after punctuation: a partial word would be healed out of the prefix.
+    let first = format!("def f(a):\n    total = a +|\n{tail}");
+    let second = format!("def f(a):\n    total = a + (|\n{tail}");
     for text in [&first, &second] {
         engine
             .complete(request("doc", text, Trigger::Automatic))
@@ -352,7 +353,7 @@ async fn while_typing_the_suffix_shrinks_and_the_prefix_stays() {
         lines(&typing.suffix)
     );
     assert!(typing.suffix.starts_with("\nvalue_00"));
-    assert_eq!(typing.prefix, format!("{}{}", full.prefix, " +"));
+    assert_eq!(typing.prefix, format!("{}{}", full.prefix, " ("));
     assert_eq!(lines(&fresh.suffix), 61);
 }
 
@@ -370,7 +371,7 @@ async fn after_an_abandoned_model_call_the_next_waits_for_an_idle_server() {
     let older = spawn_completion(&engine, "y = |\n");
     tokio::time::sleep(Duration::from_millis(100)).await;
     let newer = engine
-        .complete(request("a", "y = 1|\n", Trigger::Automatic))
+        .complete(request("a", "y = (|\n", Trigger::Automatic))
         .await
         .expect("completion");
     assert!(matches!(
@@ -382,4 +383,36 @@ async fn after_an_abandoned_model_call_the_next_waits_for_an_idle_server() {
     // before its own.
     assert_eq!(*backend.idle_waits.lock().expect("lock"), [2]);
     assert_eq!(backend.calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_partial_word_is_healed_unless_the_config_turns_it_off() {
+    let backend = FakeBackend::text("import LookupDict");
+    let engine = engine_with(backend.clone(), config()).await;
+    let healed = engine
+        .complete(request("a", "from .structures imp|\n", Trigger::Automatic))
+        .await
+        .expect("healed");
+    assert_eq!(healed.suggestions[0].text, "ort LookupDict");
+
+    let mut off = config();
+    off.prompt.token_healing = false;
+    let plain = FakeBackend::text("ort LookupDict");
+    let engine = engine_with(plain.clone(), off).await;
+    let outcome = engine
+        .complete(request("a", "from .structures imp|\n", Trigger::Automatic))
+        .await
+        .expect("not healed");
+    assert_eq!(outcome.suggestions[0].text, "ort LookupDict");
+
+    let sent = |b: &FakeBackend| b.requests.lock().expect("lock")[0].clone();
+    let (with, without) = (sent(&backend), sent(&plain));
+    assert!(
+        with.parts.prefix.ends_with("structures "),
+        "{:?}",
+        with.parts.prefix
+    );
+    assert_eq!(with.forced_start.as_deref(), Some("imp"));
+    assert!(without.parts.prefix.ends_with("structures imp"));
+    assert_eq!(without.forced_start, None);
 }

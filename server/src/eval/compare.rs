@@ -210,6 +210,7 @@ mod tests {
                 template: "qwen".into(),
                 context_mode: context.into(),
                 sources: vec!["definitions".into()],
+                token_healing: true,
                 budgets: Budgets {
                     prompt_max_tokens: 1536,
                     prefix_share: 0.75,

@@ -35,6 +35,9 @@ pub struct RunConfig {
     pub template: String,
     pub context_mode: String,
     pub sources: Vec<String>,
+    /// `prompt.token_healing`; runs written before it existed had none.
+    #[serde(default)]
+    pub token_healing: bool,
     pub budgets: Budgets,
     /// `--limit`, when the run stopped early on purpose.
     pub limit: Option<usize>,

@@ -108,6 +108,7 @@ pub fn record(config: &Config, backend: &BackendFacts, run: RunFacts) -> RunConf
         .into_iter()
         .map(|s| s.as_str().to_string())
         .collect(),
+        token_healing: config.prompt.token_healing,
         budgets: Budgets {
             prompt_max_tokens: config.prompt.max_tokens,
             prefix_share: config.prompt.prefix_share,
