@@ -212,18 +212,16 @@ async fn ollama_completes_with_a_raw_prompt_and_explicit_num_ctx() {
     .await;
 }
 
-#[tokio::test]
-async fn invoked_trigger_returns_distinct_alternatives_with_an_accept_command() {
-    let backend = ScriptedBackend::start().await;
-    let counter = Arc::new(AtomicUsize::new(0));
-    let produced = counter.clone();
-    backend.set_behavior(Behavior::Computed(Arc::new(move |_| {
-        format!("alt_{}", produced.fetch_add(1, Ordering::SeqCst))
-    })));
+/// Opens SOURCE in a server asking `backend` for `alternatives` answers and invokes completion
+/// at its cursor; returns the client and the result.
+async fn invoke_for_alternatives(
+    backend: &ScriptedBackend,
+    alternatives: u32,
+) -> (LspClient, Value) {
     let client = LspClient::start().await;
     let init = json!({
         "backend": {"kind": "llamacpp", "url": backend.url()},
-        "completion": {"debounce_ms": 0, "alternatives": 2},
+        "completion": {"debounce_ms": 0, "alternatives": alternatives},
     });
     client.initialize(init, None).await;
     let uri = client.uri("main.py");
@@ -235,6 +233,18 @@ async fn invoked_trigger_returns_distinct_alternatives_with_an_accept_command() 
         Ok(result) => result,
         Err(error) => client.fail(&format!("inlineCompletion failed: {error:?}")),
     };
+    (client, result)
+}
+
+#[tokio::test]
+async fn invoked_trigger_returns_distinct_alternatives_with_an_accept_command() {
+    let backend = ScriptedBackend::start().await;
+    let counter = Arc::new(AtomicUsize::new(0));
+    let produced = counter.clone();
+    backend.set_behavior(Behavior::Computed(Arc::new(move |_| {
+        format!("alt_{}", produced.fetch_add(1, Ordering::SeqCst))
+    })));
+    let (client, result) = invoke_for_alternatives(&backend, 2).await;
     let items = inline_items(&result);
     let texts: Vec<String> = items.iter().map(insert_text).collect();
     assert!(
@@ -287,21 +297,7 @@ async fn an_alternative_that_fails_keeps_the_answers_already_received() {
         r#"{"error":{"code":500,"message":"slot crashed"}}"#,
     )));
     backend.set_behavior(Behavior::Text("b + a".into()));
-    let client = LspClient::start().await;
-    let init = json!({
-        "backend": {"kind": "llamacpp", "url": backend.url()},
-        "completion": {"debounce_ms": 0, "alternatives": 3},
-    });
-    client.initialize(init, None).await;
-    let uri = client.uri("main.py");
-    let (doc, cursor) = Doc::open(&client, &uri, "python", SOURCE, Encoding::Utf16);
-    let result = match client
-        .inline_completion(&uri, doc.position(cursor), INVOKED)
-        .await
-    {
-        Ok(result) => result,
-        Err(error) => client.fail(&format!("inlineCompletion failed: {error:?}")),
-    };
+    let (client, result) = invoke_for_alternatives(&backend, 3).await;
     let texts: Vec<String> = inline_items(&result).iter().map(insert_text).collect();
     assert_eq!(
         texts,

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::support::lsp_client::LspClient;
+use crate::support::real_options::managed_options;
 use crate::support::real_parts::real_parts;
 use crate::support::setup::{inline_items, insert_text, Doc, AUTOMATIC};
 use crate::support::text::Encoding;
@@ -265,20 +266,13 @@ async fn the_real_model_finishes_a_partial_word() {
         return;
     };
     let client = LspClient::start().await;
-    client
-        .initialize(
-            deterministic(json!({
-                "backend": {"kind": "managed"},
-                "managed": {
-                    "llama_server": binary.to_string_lossy(),
-                    "model": model.to_string_lossy(),
-                    "ctx_size": 4096,
-                    "idle_timeout_secs": 30
-                }
-            })),
-            None,
-        )
-        .await;
+    let options = managed_options(
+        &binary,
+        &model,
+        MODEL_TIMEOUT,
+        json!({"completion": {"temperature": 0.0, "debounce_ms": 0}}),
+    );
+    client.initialize(options, None).await;
     let uri = client.uri("listing.py");
     let (doc, cursor) = Doc::open(
         &client,
