@@ -256,7 +256,8 @@ async fn typing_something_else_and_dismissing_are_rejections() {
     .await;
     assert_eq!(outcome, ("rejected".into(), "typed_over".into()));
 
-    r.backend.reply_text("_count + 1");
+    // The cursor follows the word `hex`: the model writes it again (token healing).
+    r.backend.reply_text("hex_count + 1");
     let second = single_item(&r.client, &uri, doc.position(cursor + 3)).await;
     let second_id = suggestion_id(&second);
     assert_ne!(second_id, first_id);
