@@ -3,9 +3,9 @@
 //!
 //! Idle rule: each client keeps its last request time in memory and writes it into its entry of
 //! the state file on every idle tick, and at once when it resumes after a pause. A client with a
-//! request in flight (an [`InUse`] guard alive) counts as using the server at every tick. On each tick a
-//! client prunes entries of dead processes and stops the server if every remaining client has been
-//! idle for `idle_timeout_secs`. A client that leaves unregisters; the last one to leave stops the
+//! request in flight (an [`InUse`] guard alive) counts as using the server at every tick. On each
+//! tick a client prunes entries of dead processes and stops the server if every remaining client
+//! has been idle for `idle_timeout_secs`. A client that leaves unregisters; the last one to leave stops the
 //! server, since no one else would.
 
 use std::sync::atomic::Ordering;
