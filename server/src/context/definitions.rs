@@ -1,7 +1,10 @@
 //! The definitions source: signatures and trimmed bodies of the names the cursor needs.
 
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
+
+use crate::index::shared_folders;
 
 use super::assemble::Ledger;
 use super::candidate::{Candidate, CurrentWindow, Source};
@@ -112,16 +115,20 @@ pub fn definitions(
                     || used_before.contains(&(h.path, h.start_line, h.end_line))
             })
             .collect();
-        // Related files first (by the caller's rank), then the rest by path: deterministic
-        // whatever order the index returned them in.
-        found.sort_by(|(ra, a), (rb, b)| {
-            (ra.is_none(), ra, a.path, a.start_line, a.end_line).cmp(&(
-                rb.is_none(),
-                rb,
-                b.path,
-                b.start_line,
-                b.end_line,
-            ))
+        // Related files first (by the caller's rank), then the rest nearest by folder, then by
+        // path: deterministic whatever order the index returned them in. Nearness matters when
+        // a workspace holds two versions of an API (zod's `v3/` and `v4/`): a test in
+        // `v4/classic/tests/` means `v4/classic/schemas.ts`'s `string`, not `v3/`'s.
+        let near = |path: &str| Reverse(shared_folders(current.path, path));
+        found.sort_by_cached_key(|(rank, h)| {
+            (
+                rank.is_none(),
+                *rank,
+                near(h.path),
+                h.path,
+                h.start_line,
+                h.end_line,
+            )
         });
         found.dedup_by(|(_, a), (_, b)| {
             (a.path, a.start_line, a.end_line) == (b.path, b.start_line, b.end_line)
@@ -290,6 +297,37 @@ mod tests {
             let got: Vec<&str> = got.iter().map(|c| c.path.as_str()).collect();
             assert_eq!(&got, want, "{count} hits, related {related:?}");
         }
+    }
+
+    #[test]
+    fn unrelated_definitions_nearest_by_folder_come_first() {
+        // Two versions of one API in one workspace; the cursor is in a v4 test.
+        let paths = [
+            "v3/tests/Mocker.ts",
+            "v3/types.ts",
+            "v4/classic/schemas.ts",
+            "v4/mini/schemas.ts",
+        ];
+        let hits: Vec<DefinitionHit<'_>> = paths
+            .iter()
+            .map(|p| hit("string", "function", p, APP, 2, 4))
+            .collect();
+        let window = CurrentWindow {
+            path: "v4/classic/tests/string.test.ts",
+            start_line: 0,
+            end_line: 3,
+        };
+        let got = definitions(
+            &names(&["string"]),
+            &hits,
+            &window,
+            &[],
+            &DefinitionLimits::default(),
+            &Ledger::default(),
+            None,
+        );
+        let got: Vec<&str> = got.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(got, ["v4/classic/schemas.ts", "v4/mini/schemas.ts"]);
     }
 
     #[test]

@@ -57,9 +57,12 @@ pub fn in_header<'a>(
 }
 
 /// Names the code after the cursor uses, in order of first use, that the file does not have
-/// (`has`: defines or imports) and the text before the cursor does not mention: what its header may still have to import.
-/// Every identifier counts, not only the index's references (a flag in `if not PY_3_13_PLUS`
-/// is none); words that no file imports find no statement.
+/// (`has`: defines or imports) and the text before the cursor does not mention: what its header
+/// may still have to import. Every identifier counts, not only the index's references (a flag in
+/// `if not PY_3_13_PLUS` is none), except members and path segments (`z.object`, `fmt::Display`):
+/// only the name before the first `.` or `::` is ever imported, and another file's import of a
+/// same-named member (`import { object } from "../mini"`) would only mislead. Words that no file
+/// imports find no statement.
 pub fn missing_names<'a>(
     after_cursor: &'a str,
     has: impl Fn(&str) -> bool,
@@ -69,6 +72,7 @@ pub fn missing_names<'a>(
     let mentioned: HashSet<&str> = identifiers(before_cursor).map(|(_, word)| word).collect();
     let mut seen = HashSet::new();
     identifiers(after_cursor)
+        .filter(|(at, _)| !is_member(&after_cursor[..*at]))
         .map(|(_, word)| word)
         .filter(|name| {
             name.chars().count() >= limits.min_len
@@ -77,6 +81,13 @@ pub fn missing_names<'a>(
                 && !has(name)
         })
         .collect()
+}
+
+/// Whether the word after `before` is a member or a later path segment: `before` ends, maybe
+/// across a line break (`\n  .min(1)`), in `.`, `::` or `->`.
+fn is_member(before: &str) -> bool {
+    let before = before.trim_end();
+    before.ends_with('.') || before.ends_with("::") || before.ends_with("->")
 }
 
 /// The statements to show in `current` (a workspace-relative path), for the `missing` names in
@@ -167,7 +178,18 @@ mod tests {
             "import pytest\nfrom hypothesis import given\n",
             &ImportLimits::default(),
         );
-        assert_eq!(missing, ["mark", "skipif", "PY_3_13_PLUS", "cmp"]);
+        assert_eq!(missing, ["PY_3_13_PLUS", "cmp"]);
+    }
+
+    #[test]
+    fn members_and_later_path_segments_are_not_missing_names() {
+        let after = "\nexpect(z.object({}).strict()\n  .safeParse(raw)).toBe(fmt::Display);\n\
+                     let n = node->next;\nrefine(schema);\n";
+        let missing = missing_names(after, |_| false, "", &ImportLimits::default());
+        assert_eq!(
+            missing,
+            ["expect", "raw", "fmt", "node", "refine", "schema"]
+        );
     }
 
     #[test]
