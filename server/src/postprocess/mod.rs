@@ -2,7 +2,8 @@
 //!
 //! The pipeline: cut at stop strings and special tokens ([`stop`]); a line-by-line pass that
 //! drops wrapping fences and ends the completion at prose, at a line re-creating the code after
-//! the cursor, at the edge of the scope and at loops ([`scan`]); then whole-output fixes: lines
+//! the cursor, at a line looping within itself, at the edge of the scope and at loops
+//! ([`scan`]); then whole-output fixes: lines
 //! echoing the code above the cursor, the end re-emitting the rest of the cursor line, the first
 //! line's indentation, and empty output.
 

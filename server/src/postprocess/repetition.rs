@@ -17,6 +17,33 @@ pub fn completes_loop(kept: &[String], line: &str) -> bool {
             .all(|k| k == line)
 }
 
+/// Copies of one piece a line must end in to be a loop within the line.
+const LINE_LOOP_COPIES: usize = 6;
+/// Longest piece (in characters) looked for.
+const LINE_LOOP_MAX_PIECE: usize = 40;
+
+/// Whether `line` ends in `LINE_LOOP_COPIES` or more copies in a row of one piece holding a word
+/// (`nl=False, nl=False, nl=False, …` until the token limit cut it). Code repeats pieces too
+/// (`0x00, 0x00, …`, `None, None)`), but it ends them with something else: a loop runs to the
+/// end of the output.
+pub fn loops_within_line(line: &str) -> bool {
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    let n = chars.len();
+    (2..=LINE_LOOP_MAX_PIECE)
+        .take_while(|piece| piece * LINE_LOOP_COPIES <= n)
+        .any(|piece| {
+            let tail = &chars[n - piece * LINE_LOOP_COPIES..];
+            let periodic = (0..tail.len() - piece).all(|i| tail[i] == tail[i + piece]);
+            periodic && holds_a_word(&tail[..piece * 2])
+        })
+}
+
+/// Whether `text` holds two letters in a row (an identifier, not `0x00` or `--`).
+fn holds_a_word(text: &[char]) -> bool {
+    text.windows(2)
+        .any(|w| w[0].is_alphabetic() && w[1].is_alphabetic())
+}
+
 /// Drops leading output lines that repeat, verbatim, the last lines before the cursor (the model
 /// restarting from code it was shown). Only on a fresh line, where a repeat is never a
 /// continuation of the cursor line.
@@ -64,4 +91,31 @@ pub fn drop_prefix_echo(lines: &mut Vec<String>, ctx: &PostContext) {
 /// Lines worth calling a repeat: not a lone bracket or a keyword-sized line.
 fn is_substantial(trimmed: &str) -> bool {
     !is_closer_line(trimmed) && trimmed.chars().filter(|c| c.is_alphanumeric()).count() >= 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loops_within_a_line_table() {
+        let cases = [
+            // Recorded from the real 1.5B on the development corpus (click's tests).
+            (
+                "ick.echo(file=file, nl=False, nl=False, nl=False, nl=False, nl=False, nl=False, nl=False, nl=Fal",
+                true,
+            ),
+            ("x = foo(bar)(bar)(bar)(bar)(bar)(bar)", true),
+            ("z = h(key=1, key=1, key=1, key=1, key=1, key=1, key=1", true),
+            ("x = foo(bar)(bar)(bar)(bar)(bar)", false),
+            ("NIL = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,", false),
+            ("t = (None, None, None, None, None, None, None, None)", false),
+            ("// ------------------------------------------------", false),
+            ("s = \"abababababababababab", true),
+            ("", false),
+        ];
+        for (line, want) in cases {
+            assert_eq!(loops_within_line(line), want, "{line:?}");
+        }
+    }
 }

@@ -6,7 +6,7 @@
 
 use super::fences::{fences_are_wrapping, is_fence};
 use super::prose::is_prose;
-use super::repetition::completes_loop;
+use super::repetition::{completes_loop, loops_within_line};
 use super::scope::{self, ScopeVerdict};
 use super::suffix_overlap::recreates_next_line;
 use super::whitespace::{normalize_line, IndentStyle};
@@ -45,7 +45,8 @@ pub fn scan<'a>(lines: impl IntoIterator<Item = &'a str>, ctx: &PostContext) -> 
             out.ended = true;
             break;
         }
-        if recreates_next_line(&line, &out.kept, ctx) {
+        // A line that loops within itself is garbage from its start: no cut of it is code.
+        if loops_within_line(&line) || recreates_next_line(&line, &out.kept, ctx) {
             out.ended = true;
             break;
         }

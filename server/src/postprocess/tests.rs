@@ -523,6 +523,48 @@ fn cases() -> Vec<Case> {
             expected: Some("y = 2\n    return y"),
             stop: &[],
         },
+        // Recorded from the real 1.5B on the development corpus (click's tests): the token
+        // limit cut a loop within the first line.
+        Case {
+            name: "a line looping within itself is dropped",
+            before: "def test_echo(file):\n    cl",
+            after: "\n",
+            mode: SingleLine,
+            raw: "ick.echo(file=file, nl=False, nl=False, nl=False, nl=False, nl=False, nl=False, nl=False, nl",
+            expected: None,
+            stop: &[],
+        },
+        Case {
+            name: "lines before a line looping within itself stay",
+            before: "def f():\n    ",
+            after: "\n",
+            mode: m(4, 12),
+            raw: "x = 1\n    y = g(a, b, c)\n    z = h(key=1, key=1, key=1, key=1, key=1, key=1, key=1, key=1",
+            expected: Some("x = 1\n    y = g(a, b, c)"),
+            stop: &[],
+        },
+        // Recorded from the real 1.5B on the development corpus (google/uuid's Parse): the `for`
+        // header's continuation lines sit at two tabs, and the model wrote the body at three.
+        Case {
+            name: "a whole block one step too deep is moved to the cursor's column",
+            before: "func f(b []byte) {\n\tfor i, x := range [4]int{\n\t\t0, 2,\n\t\t4, 6} {\n\t\t",
+            after: "\n\t}\n}\n",
+            // As the real request had it: the header's last line opens a block at two tabs, so
+            // the scope takes the body to start at three.
+            mode: m(12, 12),
+            raw: "\tv, ok := xtob(b[x], b[x+1])\n\t\t\tif !ok {\n\t\t\t\treturn false\n\t\t\t}\n\n\t\t\tuuid[i] = v\n\t\t}\n",
+            expected: Some("v, ok := xtob(b[x], b[x+1])\n\t\tif !ok {\n\t\t\treturn false\n\t\t}\n\n\t\tuuid[i] = v"),
+            stop: &[],
+        },
+        Case {
+            name: "a block whose later lines go back to the cursor's column is not moved",
+            before: "func f() {\n\t",
+            after: "\n}\n",
+            mode: m(4, 12),
+            raw: "\tx := 1\n\t\ty := 2\n\tz := 3",
+            expected: Some("\tx := 1\n\t\ty := 2\n\tz := 3"),
+            stop: &[],
+        },
     ]
 }
 

@@ -69,7 +69,8 @@ pub fn normalize_line(line: &str, index: usize, ctx: &PostContext, style: Indent
 
 /// Removes the first line's indentation when the model indented it again although the cursor
 /// already stands at the body's column: its later lines start at the cursor's column, or it is
-/// the only line and the cursor is already at the body's indentation.
+/// the only line and the cursor is already at the body's indentation. When the later lines
+/// carry the same extra indentation (the whole block one step too deep), they lose it too.
 pub fn fix_first_line_indent(lines: &mut [String], ctx: &PostContext) {
     let prefix = &ctx.line_prefix;
     let CompletionMode::MultiLine { min_indent, .. } = ctx.mode else {
@@ -93,7 +94,26 @@ pub fn fix_first_line_indent(lines: &mut [String], ctx: &PostContext) {
     };
     if lead > 0 && at_body_column && !opens_block(first) {
         first.drain(..lead);
+    } else if lead > 0 && shifted_as_a_whole(&first[..lead], rest, prefix) {
+        // The model put the whole block one step deeper than the cursor (misled by a
+        // continuation line above, `24, 26, 28} {`): the editor's indentation wins.
+        let extra = lead;
+        first.drain(..lead);
+        for line in rest.iter_mut().filter(|l| !l.trim().is_empty()) {
+            line.replace_range(prefix.len()..prefix.len() + extra, "");
+        }
     }
+}
+
+/// Whether every non-blank line of `rest` starts with the cursor's indentation `prefix` and the
+/// first line's extra indentation `extra`, and the shallowest of them stands exactly there: the
+/// first line's indentation then shifts the whole block, not just the line.
+fn shifted_as_a_whole(extra: &str, rest: &[String], prefix: &str) -> bool {
+    let shifted = format!("{prefix}{extra}");
+    let mut lines = rest.iter().filter(|l| !l.trim().is_empty()).peekable();
+    lines.peek().is_some()
+        && lines.clone().all(|l| l.starts_with(&shifted))
+        && lines.map(|l| indent_width(l)).min() == Some(indent_width(&shifted))
 }
 
 fn opens_block(line: &str) -> bool {
