@@ -23,6 +23,8 @@ struct Scenario {
     current: (&'static str, &'static str, &'static str),
     /// `context.definitions_min_params`, where the scenario needs another value than the default.
     definitions_min_params: Option<u64>,
+    /// `context.sources`, where the scenario needs others than the default ones.
+    sources: Option<&'static [&'static str]>,
 }
 
 /// The same test, written earlier for the legacy API in a sibling tree that no import, folder or
@@ -38,6 +40,7 @@ const TWIN: Scenario = Scenario {
         "import { refine } from \"../core\";\n\ntest(\"refine rejects non-numbers\", () => {\n  <|>\n  expect(() => check.parse(\"7\")).toThrow();\n});\n",
     ),
     definitions_min_params: None,
+    sources: None,
 };
 
 /// A new test module whose header still lacks the import of a flag it uses; only another test
@@ -55,6 +58,25 @@ const HEADER: Scenario = Scenario {
     // Header imports come with the definitions source, which the 0.5B model does not get by
     // default; this tests that it writes them when it does.
     definitions_min_params: Some(0),
+    sources: None,
+};
+
+/// A Go function's first call of a function its package defines in another file. No name
+/// around the cursor leads to it; only an outline of the package shows it. The outline is the
+/// only source here, so the similar code of the other file cannot be what brought the name.
+const PACKAGE: Scenario = Scenario {
+    files: &[(
+        "stamp/clock.go",
+        "package stamp\n\nimport \"sync\"\n\nvar clockMu sync.Mutex\n\n// ReadMonotonicTick returns the next tick of the process clock.\nfunc ReadMonotonicTick() (uint64, error) {\n\tclockMu.Lock()\n\tdefer clockMu.Unlock()\n\treturn nextTick()\n}\n\nfunc nextTick() (uint64, error) {\n\treturn 1, nil\n}\n",
+    )],
+    current: (
+        "stamp/stamp.go",
+        "go",
+        "package stamp\n\n// Stamp marks when something happened.\ntype Stamp struct {\n\ttick uint64\n}\n\n// NewStamp returns a stamp for the current tick of the process clock.\nfunc NewStamp() (Stamp, error) {\n\t<|>\n\tif err != nil {\n\t\treturn Stamp{}, err\n\t}\n\treturn Stamp{tick: tick}, nil\n}\n",
+    ),
+    // The outline comes with the signature sources the 0.5B model does not get by default.
+    definitions_min_params: Some(0),
+    sources: Some(&["outline"]),
 };
 
 /// The first suggestion for a scenario, and the server's log to explain it when it is wrong.
@@ -76,6 +98,9 @@ async fn suggestion(scenario: &Scenario, mode: &str) -> Suggestion {
     let mut context = json!({"mode": mode, "time_budget_ms": 2000});
     if let Some(min) = scenario.definitions_min_params {
         context["definitions_min_params"] = json!(min);
+    }
+    if let Some(sources) = scenario.sources {
+        context["sources"] = json!(sources);
     }
     let options = managed_options(
         &binary,
@@ -160,6 +185,28 @@ async fn the_real_model_writes_the_import_another_file_uses_for_the_same_name() 
     assert!(
         !file_only.text.contains("shopkit"),
         "the current file alone cannot know the module: {:?}",
+        file_only.text
+    );
+}
+
+#[tokio::test]
+async fn the_real_model_calls_a_function_only_the_package_outline_shows() {
+    if real_parts().is_none() {
+        return;
+    }
+    let with_repo = suggestion(&PACKAGE, "repo").await;
+    assert!(
+        with_repo.text.contains("ReadMonotonicTick()"),
+        "with the outline the suggestion should call the function stamp/clock.go defines: \
+         {:?}\n---- tandem log (tail) ----\n{}",
+        with_repo.text,
+        with_repo.log
+    );
+    // The control: nothing in the current file names the function.
+    let file_only = suggestion(&PACKAGE, "file").await;
+    assert!(
+        !file_only.text.contains("ReadMonotonicTick"),
+        "the current file alone cannot know the function: {:?}",
         file_only.text
     );
 }

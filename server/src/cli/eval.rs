@@ -46,7 +46,7 @@ struct RunArgs {
     /// Code outside the cursor's window that goes into the prompt (sets `context.mode`).
     #[arg(long, value_enum)]
     context: Option<ContextArg>,
-    /// Context sources to use, comma-separated: definitions, similar, recent (sets
+    /// Context sources to use, comma-separated: definitions, similar, recent, outline (sets
     /// `context.sources`).
     #[arg(long, value_delimiter = ',')]
     sources: Option<Vec<String>>,

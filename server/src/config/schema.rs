@@ -185,10 +185,11 @@ pub enum ContextMode {
 #[serde(default, deny_unknown_fields)]
 pub struct ContextSection {
     pub mode: ContextMode,
-    /// Which sources may contribute: `definitions`, `similar`, `recent`.
+    /// Which sources may contribute: `definitions`, `similar`, `recent`, `outline`.
     pub sources: Vec<String>,
     /// Models with fewer parameters than this (as the model server reports them) get no
-    /// `definitions` chunks; 0 gives them to every model. A model of unknown size gets them.
+    /// `definitions` or `outline` chunks; 0 gives them to every model. A model of unknown size
+    /// gets them.
     pub definitions_min_params: u64,
     /// Token budget for all context chunks, on top of `prompt.max_tokens` for the window.
     pub max_tokens: u32,

@@ -20,6 +20,7 @@ pub struct Budgets {
     pub definitions: usize,
     pub similar: usize,
     pub recent: usize,
+    pub outline: usize,
     /// Tokens a chunk costs besides its text and path (separator token, line break).
     pub per_chunk_overhead: usize,
 }
@@ -33,6 +34,7 @@ impl Budgets {
             definitions: total / 2,
             similar: total / 2,
             recent: total * 3 / 10,
+            outline: total / 4,
             per_chunk_overhead: 2,
         }
     }
@@ -43,6 +45,7 @@ impl Budgets {
             Source::Definitions => self.definitions,
             Source::Similar => self.similar,
             Source::Recent => self.recent,
+            Source::Outline => self.outline,
         }
     }
 }
@@ -350,6 +353,7 @@ mod tests {
             definitions: 1_000,
             similar: 1_000,
             recent: 1_000,
+            outline: 1_000,
             per_chunk_overhead: 0,
         }
     }
@@ -479,6 +483,7 @@ mod tests {
             definitions: 12,
             similar: 12,
             recent: 12,
+            outline: 12,
             per_chunk_overhead: 0,
         };
         let first = vec![
@@ -593,6 +598,7 @@ mod tests {
             definitions,
             similar,
             recent,
+            outline: 0,
             per_chunk_overhead: 1,
         };
         let cases: &[(Budgets, &[&str])] = &[

@@ -13,11 +13,18 @@ pub enum Source {
     Similar,
     /// Regions the user edited recently.
     Recent,
+    /// The signatures related files define (see `context::outline`).
+    Outline,
 }
 
 impl Source {
     /// Every source, in the order the config lists them.
-    pub const ALL: [Source; 3] = [Source::Definitions, Source::Similar, Source::Recent];
+    pub const ALL: [Source; 4] = [
+        Source::Definitions,
+        Source::Similar,
+        Source::Recent,
+        Source::Outline,
+    ];
 
     /// The name used in config, telemetry and outcomes.
     pub fn as_str(self) -> &'static str {
@@ -25,6 +32,7 @@ impl Source {
             Source::Definitions => "definitions",
             Source::Similar => "similar",
             Source::Recent => "recent",
+            Source::Outline => "outline",
         }
     }
 
@@ -63,9 +71,15 @@ impl Candidate {
         }
     }
 
-    /// Whether both come from the same file and share at least one line.
+    /// Whether both come from the same file and share at least one line. An outline spans its
+    /// file but shows only signature lines, so it overlaps only another outline.
     pub fn overlaps(&self, other: &Candidate) -> bool {
-        self.path == other.path
+        let outlines = [self.source, other.source]
+            .iter()
+            .filter(|s| **s == Source::Outline)
+            .count();
+        outlines != 1
+            && self.path == other.path
             && self.start_line <= other.end_line
             && other.start_line <= self.end_line
     }
@@ -116,6 +130,13 @@ mod tests {
         }
     }
 
+    fn outline(candidate: Candidate) -> Candidate {
+        Candidate {
+            source: Source::Outline,
+            ..candidate
+        }
+    }
+
     #[test]
     fn overlap_table() {
         let cases = [
@@ -123,6 +144,9 @@ mod tests {
             (at("a", 0, 9), at("a", 10, 20), false),
             (at("a", 5, 6), at("a", 0, 20), true),
             (at("a", 0, 9), at("b", 0, 9), false),
+            (outline(at("a", 0, 9)), at("a", 5, 6), false),
+            (at("a", 0, 9), outline(at("a", 5, 6)), false),
+            (outline(at("a", 0, 9)), outline(at("a", 5, 6)), true),
         ];
         for (x, y, want) in cases {
             assert_eq!(x.overlaps(&y), want, "{x:?} {y:?}");

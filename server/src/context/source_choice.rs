@@ -9,8 +9,8 @@
 use super::candidate::Source;
 
 /// The sources named in `listed` (unknown names ignored, each once, in the listed order),
-/// without `definitions` when the model is known to have fewer than `definitions_min_params`
-/// parameters. A model of unknown size keeps them: the setting is about small models, and most
+/// without `definitions` and `outline` when the model is known to have fewer than
+/// `definitions_min_params` parameters. A model of unknown size keeps them: the setting is about small models, and most
 /// servers that do not report a size serve larger ones.
 pub fn sources_for_model(
     listed: &[String],
@@ -20,7 +20,8 @@ pub fn sources_for_model(
     let small = too_small_for_definitions(definitions_min_params, parameters);
     let mut chosen = Vec::new();
     for source in listed.iter().filter_map(|name| Source::from_name(name)) {
-        if (small && source == Source::Definitions) || chosen.contains(&source) {
+        let signatures = matches!(source, Source::Definitions | Source::Outline);
+        if (small && signatures) || chosen.contains(&source) {
             continue;
         }
         chosen.push(source);
@@ -43,7 +44,7 @@ mod tests {
 
     #[test]
     fn a_model_below_the_threshold_gets_no_definitions() {
-        let all = names(&["definitions", "similar", "recent"]);
+        let all = names(&["definitions", "similar", "recent", "outline"]);
         let billion = 1_000_000_000;
         // parameters, threshold, expected sources
         let table: &[(Option<u64>, u64, &[Source])] = &[

@@ -290,7 +290,7 @@ fn random_candidates(rng: &mut Rng) -> Vec<Candidate> {
             _ => random_text(rng),
         };
         out.push(Candidate {
-            source: Source::ALL[rng.below(3)],
+            source: Source::ALL[rng.below(Source::ALL.len())],
             path: ["a", "b", "c", "d", "e"][rng.below(5)].to_string(),
             start_line: start,
             end_line: start + rng.below(12),
@@ -331,6 +331,7 @@ fn budgets_hold_and_order_is_stable_over_a_seeded_sweep() {
             definitions: rng.below(150),
             similar: rng.below(150),
             recent: rng.below(150),
+            outline: rng.below(150),
             per_chunk_overhead: rng.below(3),
         };
         // The previous request saw some of these candidates (and others).

@@ -16,8 +16,8 @@ use super::workspace::Workspace;
 use crate::config::{Config, ContextMode};
 use crate::context::{
     self, Budgets, Candidate, CurrentWindow, CursorText, DefinitionHit, DefinitionLimits, FileText,
-    FileWords, IdentifierSet, ImportLimits, ImportSite, NameLimits, RecentLimits, SimilarLimits,
-    Source,
+    FileWords, IdentifierSet, ImportLimits, ImportSite, NameLimits, OutlineLimits, RecentLimits,
+    SimilarLimits, Source,
 };
 use crate::index::{can_import, import_segments, ImportedName, IndexedFile};
 
@@ -323,6 +323,41 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                     &SimilarLimits::default(),
                     input.previous,
                     Some(input.deadline),
+                ));
+            }
+            Source::Outline => {
+                let served: Vec<&Arc<IndexedFile>> = related
+                    .iter()
+                    .filter(|f| context::may_serve(&f.rel_path, input.current_name))
+                    .collect();
+                let hits: Vec<(DefinitionHit<'_>, bool)> = served
+                    .iter()
+                    .flat_map(|file| {
+                        file.symbols.definitions.iter().map(|site| {
+                            let hit = DefinitionHit {
+                                name: &site.name,
+                                kind: &site.kind,
+                                path: &file.rel_path,
+                                text: &file.text,
+                                start_line: site.start_line,
+                                end_line: site.end_line,
+                            };
+                            (hit, site.local)
+                        })
+                    })
+                    .collect();
+                let paths: Vec<&str> = served.iter().map(|f| f.rel_path.as_str()).collect();
+                let this = index.file(input.current_path);
+                let used: HashSet<&str> = this
+                    .iter()
+                    .flat_map(|f| f.symbols.references.iter().map(String::as_str))
+                    .collect();
+                out.extend(context::outline(
+                    &hits,
+                    &paths,
+                    &used,
+                    &current,
+                    &OutlineLimits::default(),
                 ));
             }
             Source::Recent => {

@@ -2,8 +2,8 @@
 //! record of it that goes into RUN.json. Pure.
 
 use super::report::{BootstrapSettings, Budgets, RunConfig};
-use crate::config::{BackendChoice, Config, ContextMode, ContextSection};
-use crate::context::sources_for_model;
+use crate::config::{BackendChoice, Config, ContextMode};
+use crate::context::{sources_for_model, Source};
 
 /// Why the run's settings cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,10 +36,11 @@ pub fn apply(
         config.context.mode = mode;
     }
     if let Some(sources) = sources {
-        let known = ContextSection::default().sources;
+        // Every source, not only the default ones: `outline` is opt-in.
+        let known: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
         let mut chosen: Vec<String> = Vec::new();
         for name in sources.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            if !known.iter().any(|k| k == name) {
+            if !known.contains(&name) {
                 return Err(SettingsError::UnknownSource {
                     name: name.to_string(),
                     known: known.join(", "),
@@ -188,7 +189,7 @@ mod tests {
             .expect_err("unknown source");
         assert_eq!(
             error.to_string(),
-            "unknown context source \"vibes\" in --sources; known: definitions, similar, recent"
+            "unknown context source \"vibes\" in --sources; known: definitions, similar, recent, outline"
         );
     }
 
