@@ -270,6 +270,7 @@ fn context_step(
                 text,
                 start_line: def.start,
                 end_line: def.end,
+                local: false,
             });
         }
     }

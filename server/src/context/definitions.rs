@@ -24,6 +24,32 @@ pub struct DefinitionHit<'a> {
     /// First and last line of the definition (0-based, inclusive).
     pub start_line: usize,
     pub end_line: usize,
+    /// Whether it sits inside a function body, out of other files' reach.
+    pub local: bool,
+}
+
+#[cfg(test)]
+impl<'a> DefinitionHit<'a> {
+    /// `name`, of `kind`, on lines `start..=end` (0-based) of `text`, the file at `path`, outside
+    /// any function body.
+    pub(crate) fn at(
+        name: &'a str,
+        kind: &'a str,
+        path: &'a str,
+        text: &'a str,
+        start: usize,
+        end: usize,
+    ) -> Self {
+        Self {
+            name,
+            kind,
+            path,
+            text,
+            start_line: start,
+            end_line: end,
+            local: false,
+        }
+    }
 }
 
 /// How many definitions, and how long each may be.
@@ -177,24 +203,6 @@ mod tests {
     const APP: &str =
         "from mail import Mailer\n\ndef main():\n    m = Mailer()\n    m.send('a', 'b')\n";
 
-    fn hit<'a>(
-        name: &'a str,
-        kind: &'a str,
-        path: &'a str,
-        text: &'a str,
-        start: usize,
-        end: usize,
-    ) -> DefinitionHit<'a> {
-        DefinitionHit {
-            name,
-            kind,
-            path,
-            text,
-            start_line: start,
-            end_line: end,
-        }
-    }
-
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
     }
@@ -214,8 +222,8 @@ mod tests {
     #[test]
     fn snippets_follow_name_rank_and_carry_their_lines() {
         let hits = [
-            hit("connect", "function", "mail.py", MAILER, 6, 7),
-            hit("Mailer", "class", "mail.py", MAILER, 2, 4),
+            DefinitionHit::at("connect", "function", "mail.py", MAILER, 6, 7),
+            DefinitionHit::at("Mailer", "class", "mail.py", MAILER, 2, 4),
         ];
         let got = definitions(
             &names(&["Mailer", "connect"]),
@@ -242,10 +250,10 @@ mod tests {
     #[test]
     fn names_defined_in_the_window_are_skipped_but_other_lines_of_the_file_count() {
         let hits = [
-            hit("main", "function", "app.py", APP, 2, 4),
-            hit("main", "function", "other.py", APP, 2, 4),
-            hit("imported", "function", "app.py", APP, 0, 0),
-            hit("imported", "function", "other.py", APP, 2, 4),
+            DefinitionHit::at("main", "function", "app.py", APP, 2, 4),
+            DefinitionHit::at("main", "function", "other.py", APP, 2, 4),
+            DefinitionHit::at("imported", "function", "app.py", APP, 0, 0),
+            DefinitionHit::at("imported", "function", "other.py", APP, 2, 4),
         ];
         let got = definitions(
             &names(&["main", "imported"]),
@@ -270,7 +278,7 @@ mod tests {
         let paths: Vec<String> = (0..10).map(|i| format!("pkg/m{i}.py")).collect();
         let hits: Vec<DefinitionHit<'_>> = paths
             .iter()
-            .map(|p| hit("run", "function", p, APP, 2, 4))
+            .map(|p| DefinitionHit::at("run", "function", p, APP, 2, 4))
             .collect();
         let limits = DefinitionLimits {
             max_hits_per_name: 3,
@@ -310,7 +318,7 @@ mod tests {
         ];
         let hits: Vec<DefinitionHit<'_>> = paths
             .iter()
-            .map(|p| hit("string", "function", p, APP, 2, 4))
+            .map(|p| DefinitionHit::at("string", "function", p, APP, 2, 4))
             .collect();
         let window = CurrentWindow {
             path: "v4/classic/tests/string.test.ts",
@@ -341,7 +349,7 @@ mod tests {
             ..Default::default()
         };
         for (kind, want) in [("class", 10), ("function", 5)] {
-            let hits = [hit("Big", kind, "big.py", &body, 0, 30)];
+            let hits = [DefinitionHit::at("Big", kind, "big.py", &body, 0, 30)];
             let got = definitions(
                 &names(&["Big"]),
                 &hits,
@@ -358,11 +366,11 @@ mod tests {
     #[test]
     fn limits_and_bad_ranges() {
         let hits = [
-            hit("a", "function", "x.py", MAILER, 0, 0),
-            hit("b", "function", "x.py", MAILER, 99, 120),
-            hit("c", "function", "x.py", MAILER, 1, 1),
-            hit("d", "function", "x.py", MAILER, 6, 6),
-            hit("e", "function", "x.py", MAILER, 7, 7),
+            DefinitionHit::at("a", "function", "x.py", MAILER, 0, 0),
+            DefinitionHit::at("b", "function", "x.py", MAILER, 99, 120),
+            DefinitionHit::at("c", "function", "x.py", MAILER, 1, 1),
+            DefinitionHit::at("d", "function", "x.py", MAILER, 6, 6),
+            DefinitionHit::at("e", "function", "x.py", MAILER, 7, 7),
         ];
         let limits = DefinitionLimits {
             max_candidates: 2,
@@ -387,8 +395,8 @@ mod tests {
     #[test]
     fn what_the_last_prompt_used_survives_the_cut_offs() {
         let hits = [
-            hit("near", "function", "x.py", MAILER, 6, 7),
-            hit("far", "function", "x.py", MAILER, 2, 4),
+            DefinitionHit::at("near", "function", "x.py", MAILER, 6, 7),
+            DefinitionHit::at("far", "function", "x.py", MAILER, 2, 4),
         ];
         let limits = DefinitionLimits {
             max_candidates: 1,
@@ -434,7 +442,9 @@ mod tests {
 
     #[test]
     fn a_passed_deadline_stops_the_search() {
-        let hits = [hit("Mailer", "class", "mail.py", MAILER, 2, 4)];
+        let hits = [DefinitionHit::at(
+            "Mailer", "class", "mail.py", MAILER, 2, 4,
+        )];
         let got = definitions(
             &names(&["Mailer"]),
             &hits,

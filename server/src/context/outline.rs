@@ -59,15 +59,15 @@ const OUTLINED_KINDS: &[&str] = &[
 /// `related`'s order (best first): a Go file's package has a dozen files in path order, and
 /// the ones whose names the file already calls are the ones it will call next.
 pub fn outline(
-    hits: &[(DefinitionHit<'_>, bool)],
+    hits: &[DefinitionHit<'_>],
     related: &[&str],
     used: &HashSet<&str>,
     current: &CurrentWindow<'_>,
     limits: &OutlineLimits,
 ) -> Vec<Candidate> {
     let mut by_path: HashMap<&str, Vec<&DefinitionHit<'_>>> = HashMap::new();
-    for (hit, local) in hits {
-        if *local || !OUTLINED_KINDS.contains(&hit.kind) || hit.path == current.path {
+    for hit in hits {
+        if hit.local || !OUTLINED_KINDS.contains(&hit.kind) || hit.path == current.path {
             continue;
         }
         by_path.entry(hit.path).or_default().push(hit);
@@ -183,24 +183,6 @@ mod tests {
     const NODE_GO: &str = "package uuid\n\ntype Node struct {\n\tid []byte\n}\n\nfunc NodeID() []byte {\n\treturn nil\n}\n";
     const MAILER: &str = "class Mailer:\n    @staticmethod\n    def send(to, body):\n        def helper():\n            pass\n        return helper()\n";
 
-    fn hit<'a>(
-        name: &'a str,
-        kind: &'a str,
-        path: &'a str,
-        text: &'a str,
-        start: usize,
-        end: usize,
-    ) -> DefinitionHit<'a> {
-        DefinitionHit {
-            name,
-            kind,
-            path,
-            text,
-            start_line: start,
-            end_line: end,
-        }
-    }
-
     const WINDOW: CurrentWindow<'static> = CurrentWindow {
         path: "version1.go",
         start_line: 0,
@@ -210,11 +192,11 @@ mod tests {
     #[test]
     fn each_related_file_lists_its_signatures_in_source_order() {
         let hits = [
-            (hit("getTime", "function", "time.go", TIME_GO, 8, 10), false),
-            (hit("GetTime", "function", "time.go", TIME_GO, 2, 6), false),
-            (hit("timeMu", "variable", "time.go", TIME_GO, 12, 12), false),
-            (hit("Node", "struct", "node.go", NODE_GO, 2, 4), false),
-            (hit("NodeID", "function", "node.go", NODE_GO, 6, 8), false),
+            DefinitionHit::at("getTime", "function", "time.go", TIME_GO, 8, 10),
+            DefinitionHit::at("GetTime", "function", "time.go", TIME_GO, 2, 6),
+            DefinitionHit::at("timeMu", "variable", "time.go", TIME_GO, 12, 12),
+            DefinitionHit::at("Node", "struct", "node.go", NODE_GO, 2, 4),
+            DefinitionHit::at("NodeID", "function", "node.go", NODE_GO, 6, 8),
         ];
         let got = outline(
             &hits,
@@ -260,10 +242,13 @@ mod tests {
     #[test]
     fn local_definitions_decorators_and_unrelated_files_are_left_out() {
         let hits = [
-            (hit("Mailer", "class", "mail.py", MAILER, 0, 5), false),
-            (hit("send", "method", "mail.py", MAILER, 1, 5), false),
-            (hit("helper", "function", "mail.py", MAILER, 3, 4), true),
-            (hit("NodeID", "function", "node.go", NODE_GO, 6, 8), false),
+            DefinitionHit::at("Mailer", "class", "mail.py", MAILER, 0, 5),
+            DefinitionHit::at("send", "method", "mail.py", MAILER, 1, 5),
+            DefinitionHit {
+                local: true,
+                ..DefinitionHit::at("helper", "function", "mail.py", MAILER, 3, 4)
+            },
+            DefinitionHit::at("NodeID", "function", "node.go", NODE_GO, 6, 8),
         ];
         let got = outline(
             &hits,
@@ -282,10 +267,10 @@ mod tests {
     #[test]
     fn limits_cut_lines_per_file_and_files() {
         let hits = [
-            (hit("GetTime", "function", "time.go", TIME_GO, 2, 6), false),
-            (hit("getTime", "function", "time.go", TIME_GO, 8, 10), false),
-            (hit("NodeID", "function", "node.go", NODE_GO, 6, 8), false),
-            (hit("send", "method", "mail.go", MAILER, 1, 5), false),
+            DefinitionHit::at("GetTime", "function", "time.go", TIME_GO, 2, 6),
+            DefinitionHit::at("getTime", "function", "time.go", TIME_GO, 8, 10),
+            DefinitionHit::at("NodeID", "function", "node.go", NODE_GO, 6, 8),
+            DefinitionHit::at("send", "method", "mail.go", MAILER, 1, 5),
         ];
         let limits = OutlineLimits {
             max_files: 2,
@@ -316,12 +301,9 @@ mod tests {
             .collect();
         let names: Vec<String> = (0..3000).map(|i| format!("f{i}")).collect();
         // Listed last to first, as no index promises an order.
-        let hits: Vec<(DefinitionHit<'_>, bool)> = (0..3000)
+        let hits: Vec<DefinitionHit<'_>> = (0..3000)
             .rev()
-            .map(|i| {
-                let hit = hit(&names[i], "function", "big.go", &text, 3 * i, 3 * i + 2);
-                (hit, false)
-            })
+            .map(|i| DefinitionHit::at(&names[i], "function", "big.go", &text, 3 * i, 3 * i + 2))
             .collect();
         let got = outline(
             &hits,
@@ -338,7 +320,9 @@ mod tests {
 
     #[test]
     fn the_current_file_is_not_outlined() {
-        let hits = [(hit("NodeID", "function", "node.go", NODE_GO, 6, 8), false)];
+        let hits = [DefinitionHit::at(
+            "NodeID", "function", "node.go", NODE_GO, 6, 8,
+        )];
         let here = CurrentWindow {
             path: "node.go",
             start_line: 0,
@@ -351,11 +335,11 @@ mod tests {
     #[test]
     fn files_defining_names_the_current_file_uses_come_first() {
         let hits = [
-            (hit("GetTime", "function", "time.go", TIME_GO, 2, 6), false),
-            (hit("getTime", "function", "time.go", TIME_GO, 8, 10), false),
-            (hit("Node", "struct", "node.go", NODE_GO, 2, 4), false),
-            (hit("NodeID", "function", "node.go", NODE_GO, 6, 8), false),
-            (hit("send", "method", "mail.go", MAILER, 1, 5), false),
+            DefinitionHit::at("GetTime", "function", "time.go", TIME_GO, 2, 6),
+            DefinitionHit::at("getTime", "function", "time.go", TIME_GO, 8, 10),
+            DefinitionHit::at("Node", "struct", "node.go", NODE_GO, 2, 4),
+            DefinitionHit::at("NodeID", "function", "node.go", NODE_GO, 6, 8),
+            DefinitionHit::at("send", "method", "mail.go", MAILER, 1, 5),
         ];
         let limits = OutlineLimits {
             max_files: 2,

@@ -78,14 +78,7 @@ fn definitions_named<'a>(files: &'a [(String, String)], name: &str) -> Vec<Defin
                 .rev()
                 .find(|&l| !lines[l].trim().is_empty())
                 .unwrap_or(start);
-            hits.push(DefinitionHit {
-                name: "",
-                kind,
-                path,
-                text,
-                start_line: start,
-                end_line: end,
-            });
+            hits.push(DefinitionHit::at("", kind, path, text, start, end));
         }
     }
     hits

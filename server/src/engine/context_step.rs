@@ -19,7 +19,7 @@ use crate::context::{
     FileWords, IdentifierSet, ImportLimits, ImportSite, NameLimits, OutlineLimits, RecentLimits,
     SimilarLimits, Source,
 };
-use crate::index::{can_import, import_segments, ImportedName, IndexedFile};
+use crate::index::{can_import, import_segments, DefinitionSite, ImportedName, IndexedFile};
 
 /// Other files the similar-code source reads besides open buffers: the most related first.
 const RELATED_FILES: usize = 24;
@@ -282,18 +282,14 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                     .collect();
                 let hits: Vec<DefinitionHit<'_>> = found
                     .iter()
-                    .map(|(file, site)| DefinitionHit {
-                        name: &site.name,
-                        kind: &site.kind,
-                        path: &file.rel_path,
+                    .map(|(file, site)| {
                         // The current buffer is fresher than its last re-index.
-                        text: if file.rel_path == input.current_name {
+                        let text = if file.rel_path == input.current_name {
                             input.current_text
                         } else {
                             &file.text
-                        },
-                        start_line: site.start_line,
-                        end_line: site.end_line,
+                        };
+                        definition_hit(file, site, text)
                     })
                     .collect();
                 out.extend(context::definitions(
@@ -330,20 +326,13 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
                     .iter()
                     .filter(|f| context::may_serve(&f.rel_path, input.current_name))
                     .collect();
-                let hits: Vec<(DefinitionHit<'_>, bool)> = served
+                let hits: Vec<DefinitionHit<'_>> = served
                     .iter()
                     .flat_map(|file| {
-                        file.symbols.definitions.iter().map(|site| {
-                            let hit = DefinitionHit {
-                                name: &site.name,
-                                kind: &site.kind,
-                                path: &file.rel_path,
-                                text: &file.text,
-                                start_line: site.start_line,
-                                end_line: site.end_line,
-                            };
-                            (hit, site.local)
-                        })
+                        file.symbols
+                            .definitions
+                            .iter()
+                            .map(|site| definition_hit(file, site, &file.text))
                     })
                     .collect();
                 let paths: Vec<&str> = served.iter().map(|f| f.rel_path.as_str()).collect();
@@ -397,6 +386,23 @@ fn collect_candidates(input: &CollectInput<'_>) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// The definition at `site` in `file`, whose text is `text`, as the context sources take it.
+fn definition_hit<'a>(
+    file: &'a IndexedFile,
+    site: &'a DefinitionSite,
+    text: &'a str,
+) -> DefinitionHit<'a> {
+    DefinitionHit {
+        name: &site.name,
+        kind: &site.kind,
+        path: &file.rel_path,
+        text,
+        start_line: site.start_line,
+        end_line: site.end_line,
+        local: site.local,
+    }
 }
 
 /// Files the similar-code source reads, as (workspace-relative path, text): the current buffer,
