@@ -27,6 +27,29 @@ pub fn line_count(text: &str) -> usize {
     }
 }
 
+/// Where each line of `text` starts, for reading many lines of one file without scanning it
+/// from the top for each (what `line_span` does).
+pub struct LineStarts<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineStarts<'a> {
+    pub fn of(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
+            .filter(|&at| at < text.len())
+            .collect();
+        Self { text, starts }
+    }
+
+    /// Line `line` (0-based) without its line break; `None` past the last line.
+    pub fn line(&self, line: usize) -> Option<&'a str> {
+        let rest = &self.text[*self.starts.get(line)?..];
+        Some(memchr::memchr(b'\n', rest.as_bytes()).map_or(rest, |end| &rest[..end]))
+    }
+}
+
 /// Byte offset where line `line` starts, if the text has that many line breaks before it.
 fn line_start(text: &str, line: usize) -> Option<usize> {
     if line == 0 {
@@ -62,6 +85,19 @@ mod tests {
         }
         assert_eq!(line_span("a\nlast", 1, 1), Some("last"));
         assert_eq!(line_span("", 0, 0), Some(""));
+    }
+
+    #[test]
+    fn line_starts_read_each_line_as_line_span_does() {
+        for text in ["a\nbb\nccc\n", "a\nlast", "", "\n\n", "x\r\ny\n"] {
+            let starts = LineStarts::of(text);
+            for line in 0..4 {
+                let want = line_span(text, line, line)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| l.strip_suffix('\n').unwrap_or(l));
+                assert_eq!(starts.line(line), want, "{text:?} line {line}");
+            }
+        }
     }
 
     #[test]

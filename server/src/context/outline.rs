@@ -9,10 +9,9 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use memchr::memchr_iter;
-
 use super::candidate::{Candidate, CurrentWindow, Source};
 use super::definitions::DefinitionHit;
+use super::lines::LineStarts;
 
 /// How much of each related file's outline the prompt may get.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +92,7 @@ pub fn outline(
         let Some(text) = defined.first().map(|h| h.text) else {
             continue;
         };
-        let starts = line_starts(text);
+        let starts = LineStarts::of(text);
         // Keyed by line, so a line naming two things (`type A, B int`) is listed once.
         let mut lines: BTreeMap<usize, String> = BTreeMap::new();
         for hit in defined {
@@ -140,14 +139,12 @@ pub fn outline(
 /// does.
 fn signature_line(
     hit: &DefinitionHit<'_>,
-    starts: &[usize],
+    lines: &LineStarts<'_>,
     search: usize,
 ) -> Option<(usize, String)> {
     let last = hit.end_line.min(hit.start_line + search);
     (hit.start_line..=last).find_map(|line| {
-        let from = *starts.get(line)?;
-        let to = starts.get(line + 1).map_or(hit.text.len(), |next| next - 1);
-        let text = hit.text.get(from..to)?;
+        let text = lines.line(line)?;
         if !text.contains(hit.name) || is_comment_or_annotation(text) {
             return None;
         }
@@ -155,14 +152,6 @@ fn signature_line(
         let without_brace = trimmed.strip_suffix('{').unwrap_or(trimmed).trim_end();
         (!without_brace.trim().is_empty()).then(|| (line, without_brace.to_owned()))
     })
-}
-
-/// Byte offsets where the lines of `text` start (0-based line numbers index it).
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
-        .filter(|&at| at < text.len())
-        .collect()
 }
 
 /// Whether `line` is a comment, decorator or attribute line, which may name a definition

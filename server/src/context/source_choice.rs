@@ -10,8 +10,8 @@ use super::candidate::Source;
 
 /// The sources named in `listed` (unknown names ignored, each once, in the listed order),
 /// without `definitions` and `outline` when the model is known to have fewer than
-/// `definitions_min_params` parameters. A model of unknown size keeps them: the setting is about small models, and most
-/// servers that do not report a size serve larger ones.
+/// `definitions_min_params` parameters. A model of unknown size keeps them: the setting is
+/// about small models, and most servers that do not report a size serve larger ones.
 pub fn sources_for_model(
     listed: &[String],
     definitions_min_params: u64,
