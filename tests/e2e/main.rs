@@ -11,6 +11,7 @@ mod eval_real;
 mod eval_scripted;
 mod export_eval;
 mod harness_selftest;
+mod interrupt_loading;
 mod managed_idle_real;
 mod position_encodings;
 mod postprocess_on_the_wire;

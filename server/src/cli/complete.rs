@@ -99,9 +99,14 @@ async fn complete(args: CompleteArgs) -> Result<ExitCode, String> {
         };
         engine.complete(request).await
     };
-    let result = tokio::select! {
-        result = work => result,
-        signal = interrupt::interrupted() => {
+    // The shutdown waits until the select has dropped the completion and what it holds.
+    let finished = tokio::select! {
+        result = work => Ok(result),
+        signal = interrupt::interrupted() => Err(signal),
+    };
+    let result = match finished {
+        Ok(result) => result,
+        Err(signal) => {
             engine.shutdown().await;
             return Err(format!("interrupted by {signal}: stopped the model server"));
         }

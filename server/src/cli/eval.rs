@@ -135,9 +135,14 @@ async fn run_file(args: RunArgs) -> Result<ExitCode, String> {
     let started_at = SystemTime::now();
     let started = Instant::now();
     let task_progress = BarProgress(bar.clone());
-    let result = tokio::select! {
-        result = run_tasks(&engine, entries, &task_progress) => result,
-        signal = interrupt::interrupted() => {
+    // The shutdown waits until the select has dropped the run and what it holds.
+    let finished = tokio::select! {
+        result = run_tasks(&engine, entries, &task_progress) => Ok(result),
+        signal = interrupt::interrupted() => Err(signal),
+    };
+    let result = match finished {
+        Ok(result) => result,
+        Err(signal) => {
             bar.finish_and_clear();
             engine.shutdown().await;
             return Err(format!(

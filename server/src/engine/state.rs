@@ -53,6 +53,10 @@ pub struct Engine {
     pub(super) workspace: RwLock<Option<Arc<super::workspace::Workspace>>>,
     /// When each document last asked the model, to tell typing from a fresh start.
     pub(super) last_request: DashMap<String, std::time::Instant>,
+    /// Backend start-ups in flight (see [`Engine::active_backend`]). A shutdown aborts them: a
+    /// model still loading holds the backend slot and the managed server's state lock, and
+    /// would otherwise keep the shutdown waiting until it loads and then keep running.
+    pub(super) starts: std::sync::Mutex<Vec<tokio::task::AbortHandle>>,
 }
 
 impl Engine {
@@ -70,6 +74,7 @@ impl Engine {
             health: Health::default(),
             workspace: RwLock::new(None),
             last_request: DashMap::new(),
+            starts: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -105,6 +110,8 @@ impl Engine {
         }
         self.cache.clear();
         if backend_changed {
+            // The old backend may still be loading; its server is not the one wanted now.
+            self.abort_starts();
             *self.active.lock().await = None;
             *self.managed.lock().await = None;
         }
@@ -170,8 +177,13 @@ impl Engine {
             *guard = Some(active.clone());
             Ok(active)
         });
+        if let Ok(mut starts) = self.starts.lock() {
+            starts.retain(|start| !start.is_finished());
+            starts.push(task.abort_handle());
+        }
         match task.await {
             Ok(result) => result,
+            Err(join) if join.is_cancelled() => Err(EngineError::Cancelled),
             Err(join) => Err(EngineError::Internal(format!(
                 "backend start-up task failed: {join}"
             ))),
@@ -190,10 +202,22 @@ impl Engine {
 
     /// Lets go of the managed server: it stops unless another editor still uses it.
     pub async fn shutdown(&self) {
+        self.abort_starts();
+        // Waits for an aborted start-up to let go of the slot (and of the state lock), so that
+        // the release below can unregister and stop a server that was still loading.
+        *self.active.lock().await = None;
         if let Some(server) = self.managed.lock().await.take() {
             server.release();
         }
-        *self.active.lock().await = None;
+    }
+
+    /// Aborts the backend start-ups in flight; their callers get [`EngineError::Cancelled`].
+    fn abort_starts(&self) {
+        if let Ok(mut starts) = self.starts.lock() {
+            for start in starts.drain(..) {
+                start.abort();
+            }
+        }
     }
 
     /// Uses `backend` for the configured (non-managed) URL instead of building one from config.

@@ -424,7 +424,8 @@ impl LanguageServer for Tandem {
         tokio::spawn(async move {
             if let Err(error) = engine.warm_up().await {
                 tracing::warn!("backend not ready: {error}");
-                if !matches!(error, EngineError::Backend { .. }) {
+                // Cancelled: a shutdown came first; nobody is left to tell.
+                if !matches!(error, EngineError::Backend { .. } | EngineError::Cancelled) {
                     client
                         .show_message(MessageType::ERROR, format!("tandem: {error}"))
                         .await;
