@@ -33,7 +33,7 @@ fn managed_config(home: &Isolated, binary: &Path, model: &Path) -> PathBuf {
 }
 
 /// `tandem eval` of the committed fixture with `config`, writing `output`, plus `extra`.
-fn fixture_run_args(config: &Path, output: &Path, extra: &[&str]) -> Vec<OsString> {
+pub fn fixture_run_args(config: &Path, output: &Path, extra: &[&str]) -> Vec<OsString> {
     let mut args: Vec<OsString> = vec![
         "eval".into(),
         fixture_tasks().into_os_string(),
@@ -134,7 +134,7 @@ async fn serving_pid(state: &Path) -> Option<u32> {
 }
 
 /// Whether process `pid` exists and is not a zombie.
-fn alive(pid: u32) -> bool {
+pub fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|stat| {

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::eval_cli::{fixture_tasks, Isolated};
+use crate::eval_cli::Isolated;
+use crate::eval_real::{alive, fixture_run_args};
 use crate::support::lsp_client::LspClient;
 use crate::support::real_options::managed_options;
 
@@ -54,14 +55,6 @@ fn recorded_pid(state: &Path) -> Option<u32> {
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     let pid = u32::try_from(json["pid"].as_u64()?).ok()?;
     alive(pid).then_some(pid)
-}
-
-/// Whether process `pid` exists and is not a zombie.
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| Some(stat.rsplit_once(") ")?.1.chars().next()? != 'Z'))
-        .unwrap_or(false)
 }
 
 /// Waits for the state file at `state` to name a running server, then a moment more, so that
@@ -146,14 +139,7 @@ async fn interrupting_a_run_while_the_model_loads_stops_the_server() {
     let home = Isolated::new();
     let config = loading_config(&home);
     let output = home.path("run.json");
-    let args: Vec<OsString> = vec![
-        "eval".into(),
-        fixture_tasks().into_os_string(),
-        "--config".into(),
-        config.into(),
-        "--output".into(),
-        output.clone().into(),
-    ];
+    let args = fixture_run_args(&config, &output, &[]);
     let stderr = interrupt_while_loading(&home, &args).await;
     assert!(
         stderr.contains("interrupted by SIGINT: stopped the model server; no report was written"),
