@@ -74,11 +74,7 @@ impl Candidate {
     /// Whether both come from the same file and share at least one line. An outline spans its
     /// file but shows only signature lines, so it overlaps only another outline.
     pub fn overlaps(&self, other: &Candidate) -> bool {
-        let outlines = [self.source, other.source]
-            .iter()
-            .filter(|s| **s == Source::Outline)
-            .count();
-        outlines != 1
+        (self.source == Source::Outline) == (other.source == Source::Outline)
             && self.path == other.path
             && self.start_line <= other.end_line
             && other.start_line <= self.end_line

@@ -36,11 +36,11 @@ pub fn apply(
         config.context.mode = mode;
     }
     if let Some(sources) = sources {
-        // Every source, not only the default ones: `outline` is opt-in.
-        let known: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
         let mut chosen: Vec<String> = Vec::new();
         for name in sources.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            if !known.contains(&name) {
+            // Every source, not only the default ones: `outline` is opt-in.
+            if Source::from_name(name).is_none() {
+                let known: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
                 return Err(SettingsError::UnknownSource {
                     name: name.to_string(),
                     known: known.join(", "),

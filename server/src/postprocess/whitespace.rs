@@ -97,10 +97,9 @@ pub fn fix_first_line_indent(lines: &mut [String], ctx: &PostContext) {
     } else if lead > 0 && shifted_as_a_whole(&first[..lead], rest, prefix) {
         // The model put the whole block one step deeper than the cursor (misled by a
         // continuation line above, `24, 26, 28} {`): the editor's indentation wins.
-        let extra = lead;
         first.drain(..lead);
         for line in rest.iter_mut().filter(|l| !l.trim().is_empty()) {
-            line.replace_range(prefix.len()..prefix.len() + extra, "");
+            line.replace_range(prefix.len()..prefix.len() + lead, "");
         }
     }
 }
